@@ -1,0 +1,463 @@
+//! Stage 4: sums per municipality and year — totals, denominators, central IT and outside IT per pool, internal
+//! eliminations, exclusions, IT suspects — and the conservation check.
+
+use crate::classify::Scope;
+use crate::config::Denominator;
+use crate::error::{Error, Result};
+use crate::ingest::IngestReport;
+use crate::rules::taxonomy::Pool;
+use polars::prelude::*;
+use serde::{Serialize, Serializer};
+use std::collections::BTreeMap;
+
+/// An amount in öre that serialises as kronor (a JSON number with at most two decimals).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Kr(pub i64);
+
+impl Serialize for Kr {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_f64(crate::money::ore_to_kr_f64(self.0))
+    }
+}
+
+impl std::ops::AddAssign<i64> for Kr {
+    fn add_assign(&mut self, rhs: i64) {
+        self.0 += rhs;
+    }
+}
+
+/// Inside and outside central IT, for one pool.
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct PoolSplit {
+    /// Booked on central IT cost centres.
+    pub central: Kr,
+    /// IT booked elsewhere (in scope).
+    pub outside: Kr,
+}
+
+/// Internal transactions that were eliminated.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Internal {
+    /// Internal costs (debits on cost accounts): the amount removed from total cost.
+    pub costs: Kr,
+    /// Internal revenues (credits, negative).
+    pub revenues: Kr,
+    /// costs + revenues: zero when both sides of every internal transaction are in the ledger.
+    pub imbalance: Kr,
+    /// Number of internal lines.
+    pub lines: u64,
+}
+
+/// One row of a top list.
+#[derive(Debug, Clone, Serialize)]
+pub struct TopItem {
+    /// The account, supplier or text.
+    pub key: String,
+    /// A label (the account text for accounts).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub label: String,
+    /// Sum.
+    pub amount: Kr,
+    /// Number of lines.
+    pub lines: u64,
+}
+
+/// Lines that look like IT but that no IT rule took.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Suspects {
+    /// Their sum (part of not-IT cost).
+    pub amount: Kr,
+    /// Their number.
+    pub lines: u64,
+    /// Largest accounts behind them.
+    pub top_accounts: Vec<TopItem>,
+    /// Largest suppliers behind them.
+    pub top_suppliers: Vec<TopItem>,
+    /// Largest line texts behind them.
+    pub top_texts: Vec<TopItem>,
+}
+
+/// Conservation: every öre read is accounted for in exactly one place.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Conservation {
+    /// Sum of all amounts as read from the files.
+    pub input_sum: Kr,
+    /// Sum over central IT, outside IT, not IT, internal and excluded.
+    pub accounted_sum: Kr,
+    /// Amount per place.
+    pub by_scope: BTreeMap<&'static str, Kr>,
+    /// Lines read from the files.
+    pub lines_read: u64,
+    /// Lines that were classified.
+    pub lines_classified: u64,
+    /// True when sums and line counts agree.
+    pub ok: bool,
+}
+
+/// Everything computed for one municipality and year (the `municipalities[]` objects of the JSON contract).
+#[derive(Debug, Clone, Serialize)]
+pub struct MunicipalityResult {
+    /// Name.
+    pub name: String,
+    /// Fiscal year.
+    pub year: Option<i32>,
+    /// Ledger files read.
+    pub files: Vec<String>,
+    /// Lines read.
+    pub lines: u64,
+    /// Months present (`YYYY-MM`).
+    pub months: Vec<String>,
+    /// Months of the year missing from the ledger (`YYYY-MM`); non-empty means the ledger is incomplete.
+    pub months_missing: Vec<String>,
+    /// The denominator every share below is a fraction of.
+    pub denominator: Denominator,
+    /// Its value.
+    pub denominator_value: Kr,
+    /// Operating cost incl. depreciation, after internal eliminations.
+    pub total_cost: Kr,
+    /// External operating revenue (negative).
+    pub revenue: Kr,
+    /// total_cost + revenue.
+    pub net_cost: Kr,
+    /// Depreciation included in total_cost.
+    pub depreciation: Kr,
+    /// External total from the config, if given.
+    pub external_total: Option<Kr>,
+    /// Central IT cost centres, as configured.
+    pub central_it_cost_centres: Vec<String>,
+    /// Cost on central IT cost centres.
+    pub central_it_cost: Kr,
+    /// central_it_cost / denominator.
+    pub central_it_share: Option<f64>,
+    /// IT cost outside central IT (in scope).
+    pub outside_it_cost: Kr,
+    /// central_it_cost + outside_it_cost.
+    pub it_cost: Kr,
+    /// it_cost / denominator.
+    pub it_share: Option<f64>,
+    /// central_it_cost / it_cost: how much of the IT sits in central IT.
+    pub central_part_of_it: Option<f64>,
+    /// IT lines outside central IT whose pool is not in the run's scope (e.g. IT consultants with the narrow scope).
+    pub outside_it_out_of_scope: Kr,
+    /// Internal costs eliminated from total cost.
+    pub internal_eliminated: Kr,
+    /// Internal transactions in detail.
+    pub internal: Internal,
+    /// Excluded lines' sum (balance sheet, class 8, investment, unknown accounts, rule exclusions).
+    pub excluded: Kr,
+    /// Excluded by reason (rule id).
+    pub excluded_by: BTreeMap<String, Kr>,
+    /// Not-IT operating cost.
+    pub not_it_cost: Kr,
+    /// Sum of IT-suspect lines (part of not_it_cost).
+    pub unclassified_it_suspect: Kr,
+    /// The suspects in detail.
+    pub unclassified_it_suspect_detail: Suspects,
+    /// Per TBM pool: central and outside.
+    pub pools: BTreeMap<&'static str, PoolSplit>,
+    /// Per rule id: amount and lines decided by it.
+    pub rules_fired: BTreeMap<String, (Kr, u64)>,
+    /// Population, if configured.
+    pub population: Option<u64>,
+    /// The conservation check.
+    pub conservation: Conservation,
+}
+
+/// Inputs of one municipality that are not in the classified frame.
+pub struct MunicipalityInput<'a> {
+    /// Name.
+    pub name: &'a str,
+    /// Year from the config.
+    pub year: Option<i32>,
+    /// What ingest read.
+    pub reports: Vec<&'a IngestReport>,
+    /// Central IT cost centres as written.
+    pub central_it_raw: Vec<String>,
+    /// External total.
+    pub external_total_ore: Option<i64>,
+    /// Population.
+    pub population: Option<u64>,
+}
+
+/// Fraction a / b, None when b is zero.
+pub fn share(a: i64, b: i64) -> Option<f64> {
+    (b != 0).then(|| a as f64 / b as f64)
+}
+
+fn strs(df: &DataFrame, name: &str) -> Result<Vec<Option<String>>> {
+    let c = df.column(name)?.str()?.clone();
+    Ok(c.iter().map(|v| v.map(str::to_string)).collect())
+}
+
+fn ints(df: &DataFrame, name: &str) -> Result<Vec<i64>> {
+    let c = df.column(name)?.cast(&DataType::Int64)?;
+    Ok(c.i64()?.iter().map(|v| v.unwrap_or(0)).collect())
+}
+
+fn bools(df: &DataFrame, name: &str) -> Result<Vec<bool>> {
+    let c = df.column(name)?.bool()?.clone();
+    Ok(c.iter().map(|v| v.unwrap_or(false)).collect())
+}
+
+/// Aggregates a classified ledger into one result per municipality, in the order given; checks conservation.
+pub fn aggregate(
+    classified: &LazyFrame,
+    inputs: &[MunicipalityInput<'_>],
+    denominator: Denominator,
+) -> Result<Vec<MunicipalityResult>> {
+    let groups = classified
+        .clone()
+        .group_by([
+            col("municipality"),
+            col("scope"),
+            col("kind"),
+            col("pool"),
+            col("rule_id"),
+            col("is_it"),
+            col("it_suspect"),
+        ])
+        .agg([
+            col("amount_ore").sum().alias("amount"),
+            len().alias("lines"),
+        ])
+        .collect()?;
+    let g_muni = strs(&groups, "municipality")?;
+    let g_scope = strs(&groups, "scope")?;
+    let g_kind = strs(&groups, "kind")?;
+    let g_pool = strs(&groups, "pool")?;
+    let g_rule = strs(&groups, "rule_id")?;
+    let g_it = bools(&groups, "is_it")?;
+    let g_susp = bools(&groups, "it_suspect")?;
+    let g_amount = ints(&groups, "amount")?;
+    let g_lines = ints(&groups, "lines")?;
+
+    let mut out = Vec::new();
+    for input in inputs {
+        let mut r = MunicipalityResult {
+            name: input.name.to_string(),
+            year: input
+                .year
+                .or_else(|| input.reports.iter().find_map(|r| r.year)),
+            files: input.reports.iter().map(|r| r.file.clone()).collect(),
+            lines: input.reports.iter().map(|r| r.lines as u64).sum(),
+            months: Vec::new(),
+            months_missing: Vec::new(),
+            denominator,
+            denominator_value: Kr(0),
+            total_cost: Kr(0),
+            revenue: Kr(0),
+            net_cost: Kr(0),
+            depreciation: Kr(0),
+            external_total: input.external_total_ore.map(Kr),
+            central_it_cost_centres: input.central_it_raw.clone(),
+            central_it_cost: Kr(0),
+            central_it_share: None,
+            outside_it_cost: Kr(0),
+            it_cost: Kr(0),
+            it_share: None,
+            central_part_of_it: None,
+            outside_it_out_of_scope: Kr(0),
+            internal_eliminated: Kr(0),
+            internal: Internal::default(),
+            excluded: Kr(0),
+            excluded_by: BTreeMap::new(),
+            not_it_cost: Kr(0),
+            unclassified_it_suspect: Kr(0),
+            unclassified_it_suspect_detail: Suspects::default(),
+            pools: Pool::ALL
+                .iter()
+                .map(|p| (p.name(), PoolSplit::default()))
+                .collect(),
+            rules_fired: BTreeMap::new(),
+            population: input.population,
+            conservation: Conservation::default(),
+        };
+        let mut months: std::collections::BTreeSet<i32> = Default::default();
+        for rep in &input.reports {
+            months.extend(rep.months.iter().copied());
+        }
+        r.months = months
+            .iter()
+            .map(|p| format!("{}-{:02}", p / 100, p % 100))
+            .collect();
+        if let Some(y) = r.year {
+            r.months_missing = (1..=12)
+                .filter(|m| !months.contains(&(y * 100 + m)))
+                .map(|m| format!("{y}-{m:02}"))
+                .collect();
+        }
+        let mut by_scope: BTreeMap<&'static str, Kr> =
+            Scope::ALL.iter().map(|s| (s.key(), Kr(0))).collect();
+        let mut lines_classified = 0u64;
+        for i in 0..groups.height() {
+            if g_muni[i].as_deref() != Some(input.name) {
+                continue;
+            }
+            let amount = g_amount[i];
+            let lines = g_lines[i] as u64;
+            lines_classified += lines;
+            let scope_key = g_scope[i].as_deref().unwrap_or("");
+            let Some(scope) = Scope::from_key(scope_key) else {
+                return Err(Error::conservation(format!(
+                    "{}: {lines} line(s) summing to {} kr got no place (scope '{scope_key}'): the decision join lost them",
+                    input.name,
+                    crate::money::format_sv(amount)
+                )));
+            };
+            *by_scope.entry(scope.key()).or_default() += amount;
+            let kind = g_kind[i].as_deref().unwrap_or("");
+            let is_cost = kind == "cost" || kind == "depreciation";
+            let rule = g_rule[i].clone().unwrap_or_default();
+            let fired = r.rules_fired.entry(rule.clone()).or_insert((Kr(0), 0));
+            fired.0 += amount;
+            fired.1 += lines;
+            match scope {
+                Scope::Excluded => {
+                    r.excluded += amount;
+                    *r.excluded_by.entry(rule).or_default() += amount;
+                }
+                Scope::Internal => {
+                    r.internal.lines += lines;
+                    if kind == "revenue" {
+                        r.internal.revenues += amount;
+                    } else {
+                        r.internal.costs += amount;
+                    }
+                }
+                Scope::CentralIt | Scope::OutsideIt | Scope::NotIt => {
+                    if is_cost {
+                        r.total_cost += amount;
+                        if kind == "depreciation" {
+                            r.depreciation += amount;
+                        }
+                    } else if kind == "revenue" {
+                        r.revenue += amount;
+                    }
+                    let pool = g_pool[i].as_deref().and_then(Pool::parse);
+                    match scope {
+                        Scope::CentralIt => {
+                            r.central_it_cost += amount;
+                            if let Some(p) = pool {
+                                r.pools.entry(p.name()).or_default().central += amount;
+                            }
+                        }
+                        Scope::OutsideIt => {
+                            r.outside_it_cost += amount;
+                            if let Some(p) = pool {
+                                r.pools.entry(p.name()).or_default().outside += amount;
+                            }
+                        }
+                        _ => {
+                            if is_cost {
+                                r.not_it_cost += amount;
+                                if g_it[i] {
+                                    r.outside_it_out_of_scope += amount;
+                                }
+                                if g_susp[i] {
+                                    r.unclassified_it_suspect += amount;
+                                    r.unclassified_it_suspect_detail.lines += lines;
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        r.unclassified_it_suspect_detail.amount = r.unclassified_it_suspect;
+        r.internal.imbalance = Kr(r.internal.costs.0 + r.internal.revenues.0);
+        r.internal_eliminated = r.internal.costs;
+        r.net_cost = Kr(r.total_cost.0 + r.revenue.0);
+        r.it_cost = Kr(r.central_it_cost.0 + r.outside_it_cost.0);
+        r.denominator_value = Kr(match denominator {
+            Denominator::TotalCost => r.total_cost.0,
+            Denominator::NetCost => r.net_cost.0,
+            Denominator::External => input.external_total_ore.unwrap_or(0),
+        });
+        r.central_it_share = share(r.central_it_cost.0, r.denominator_value.0);
+        r.it_share = share(r.it_cost.0, r.denominator_value.0);
+        r.central_part_of_it = share(r.central_it_cost.0, r.it_cost.0);
+        let input_sum: i64 = input.reports.iter().map(|r| r.sum_ore).sum();
+        let accounted: i64 = by_scope.values().map(|k| k.0).sum();
+        r.conservation = Conservation {
+            input_sum: Kr(input_sum),
+            accounted_sum: Kr(accounted),
+            by_scope,
+            lines_read: r.lines,
+            lines_classified,
+            ok: input_sum == accounted && r.lines == lines_classified,
+        };
+        if !r.conservation.ok {
+            return Err(Error::conservation(format!(
+                "{}: conservation failed: input {} kr in {} lines, accounted {} kr in {} lines",
+                r.name,
+                crate::money::format_sv(input_sum),
+                r.lines,
+                crate::money::format_sv(accounted),
+                lines_classified
+            )));
+        }
+        out.push(r);
+    }
+    suspects_top(classified, &mut out)?;
+    Ok(out)
+}
+
+/// How many rows each top list keeps.
+pub const TOP_N: usize = 5;
+
+fn suspects_top(classified: &LazyFrame, results: &mut [MunicipalityResult]) -> Result<()> {
+    let susp = classified.clone().filter(col("it_suspect").eq(lit(true)));
+    let lists: [(&str, Option<&str>); 3] = [
+        ("account", Some("account_text")),
+        ("supplier", None),
+        ("text", None),
+    ];
+    for (which, (key, label)) in lists.iter().enumerate() {
+        let mut by = vec![col("municipality"), col(*key)];
+        if let Some(l) = label {
+            by.push(col(*l));
+        }
+        let df = susp
+            .clone()
+            .group_by(by)
+            .agg([
+                col("amount_ore").sum().alias("amount"),
+                len().alias("lines"),
+            ])
+            .sort_by_exprs(
+                [col("municipality"), col("amount"), col(*key)],
+                SortMultipleOptions::default().with_order_descending_multi([false, true, false]),
+            )
+            .collect()?;
+        let m = strs(&df, "municipality")?;
+        let k = strs(&df, key)?;
+        let lab = match label {
+            Some(l) => strs(&df, l)?,
+            None => vec![None; df.height()],
+        };
+        let a = ints(&df, "amount")?;
+        let n = ints(&df, "lines")?;
+        for r in results.iter_mut() {
+            let items: Vec<TopItem> = (0..df.height())
+                .filter(|&i| {
+                    m[i].as_deref() == Some(r.name.as_str())
+                        && k[i].as_deref().is_some_and(|s| !s.is_empty())
+                })
+                .take(TOP_N)
+                .map(|i| TopItem {
+                    key: k[i].clone().unwrap_or_default(),
+                    label: lab[i].clone().unwrap_or_default(),
+                    amount: Kr(a[i]),
+                    lines: n[i] as u64,
+                })
+                .collect();
+            let d = &mut r.unclassified_it_suspect_detail;
+            match which {
+                0 => d.top_accounts = items,
+                1 => d.top_suppliers = items,
+                _ => d.top_texts = items,
+            }
+        }
+    }
+    Ok(())
+}

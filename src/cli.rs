@@ -1,0 +1,501 @@
+//! The command line: `itcost run`, `itcost inspect`, `itcost check`, `itcost generate`. Only wiring: every
+//! command calls the pipeline stages and a renderer.
+
+use crate::config::{self, Denominator, Municipality, Numerator, RunConfig};
+use crate::error::{Error, Result};
+use crate::ingest::columns::Field;
+use crate::ingest::{read_ledger, ReadOptions};
+use crate::money::format_sv;
+use crate::pipeline;
+use crate::report;
+use clap::{Args, Parser, Subcommand};
+use polars::prelude::*;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+/// itcost — what a Swedish municipality spends on IT, from its general ledger.
+///
+/// Reads a year's full general ledger (huvudbok), classifies every line into TBM cost pools with a rules file,
+/// separates the central IT department's cost from IT bought elsewhere, and compares the IT share across
+/// municipalities. Every run proves that every krona of the input is accounted for.
+#[derive(Parser, Debug)]
+#[command(
+    name = "itcost",
+    version,
+    about = "What a Swedish municipality spends on IT: classify a general ledger into TBM cost pools, separate \
+             central IT from IT bought elsewhere, compare municipalities.",
+    max_term_width = 110
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Classify ledgers and print the IT cost summary (and the benchmark when several municipalities are given).
+    #[command(
+        after_help = "Examples:\n  itcost run huvudbok-2024.csv --central-it 1510,1511\n  itcost run --config sample-ledgers/dalsland-2024.toml\n  itcost run --config dalsland.toml --json > summary.json\n  itcost run --config dalsland.toml --out results/\n\nExit codes: 0 ok, 2 bad ledger input, 3 bad rules or config, 4 I/O error, 5 conservation failed."
+    )]
+    Run(Box<RunArgs>),
+    /// Show what itcost reads from a ledger before classifying: format, encoding, delimiter, column mapping,
+    /// line count, months, sum, totals per account and cost centre.
+    #[command(
+        after_help = "Examples:\n  itcost inspect huvudbok-2024.csv\n  itcost inspect export.tsv --column cost_centre=Ansvarsenhet --column amount=Utfall --all"
+    )]
+    Inspect(InspectArgs),
+    /// Validate a rules file (and optionally a run config); every problem is reported with its line.
+    #[command(
+        after_help = "Examples:\n  itcost check                 (the embedded default rules)\n  itcost check my-rules.toml\n  itcost check --config dalsland.toml"
+    )]
+    Check(CheckArgs),
+    /// Write synthetic ledgers: the four bundled samples, or one large ledger for benchmarks.
+    #[command(
+        after_help = "Examples:\n  itcost generate --samples sample-ledgers\n  itcost generate --lines 10000000 --seed 7 --out /tmp/big.csv   (prints the true totals as JSON)"
+    )]
+    Generate(GenerateArgs),
+}
+
+#[derive(Args, Debug)]
+struct RunArgs {
+    /// Ledger files of one municipality (CSV/semicolon/TAB exports). Not needed with --config.
+    ledgers: Vec<PathBuf>,
+    /// Run config (TOML) listing municipalities, ledgers and central IT cost centres.
+    #[arg(short, long)]
+    config: Option<PathBuf>,
+    /// Cost centres of the central IT department, comma-separated (`1510,1511`, `15*`, `1500-1599`).
+    #[arg(long, value_name = "LIST")]
+    central_it: Vec<String>,
+    /// Municipality name for ledgers given on the command line (default: the first file's name).
+    #[arg(long)]
+    municipality: Option<String>,
+    /// Fiscal year (default: the most common year of the ledger's dates).
+    #[arg(long)]
+    year: Option<i32>,
+    /// Rules file (default: the embedded Kommun-Bas 13 rules; `builtin:bas` for company ledgers).
+    #[arg(short, long)]
+    rules: Option<PathBuf>,
+    /// Denominator of every share: total_cost (default), net_cost, external.
+    #[arg(long)]
+    denominator: Option<String>,
+    /// Compare central_it (default) or it (central + outside).
+    #[arg(long)]
+    numerator: Option<String>,
+    /// Target share for the cost-to-target table, e.g. 2.5%.
+    #[arg(long)]
+    target: Option<String>,
+    /// Pools counted as IT outside central IT: narrow (Hardware, Software, Telecom; default), wide, or a list.
+    #[arg(long)]
+    scope: Option<String>,
+    /// Map an export's column: FIELD=HEADER (e.g. cost_centre=Ansvarsenhet); repeatable.
+    #[arg(long = "column", value_name = "FIELD=HEADER")]
+    columns: Vec<String>,
+    /// Print the JSON summary instead of the terminal report.
+    #[arg(long)]
+    json: bool,
+    /// Write summary.json, benchmark.csv, pools.csv and classified.parquet into DIR.
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+struct InspectArgs {
+    /// Ledger files.
+    #[arg(required = true)]
+    ledgers: Vec<PathBuf>,
+    /// Map an export's column: FIELD=HEADER; repeatable.
+    #[arg(long = "column", value_name = "FIELD=HEADER")]
+    columns: Vec<String>,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    json: bool,
+    /// List every account and cost centre (default: the 20 largest of each).
+    #[arg(long)]
+    all: bool,
+}
+
+#[derive(Args, Debug)]
+struct CheckArgs {
+    /// Rules file (default: the embedded Kommun-Bas 13 rules).
+    rules: Option<PathBuf>,
+    /// Also validate this run config (and the rules it names).
+    #[arg(short, long)]
+    config: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+struct GenerateArgs {
+    /// Write the four Dalsland sample ledgers and dalsland-2024.toml into DIR.
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["lines", "out"])]
+    samples: Option<PathBuf>,
+    /// Number of ledger lines for one large ledger.
+    #[arg(long)]
+    lines: Option<usize>,
+    /// Output file for --lines.
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Random seed.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+}
+
+/// Entry point: runs the command line and returns the exit code (errors are printed as `itcost: …`).
+pub fn main() -> i32 {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Run(a) => cmd_run(*a),
+        Command::Inspect(a) => cmd_inspect(a),
+        Command::Check(a) => cmd_check(a),
+        Command::Generate(a) => cmd_generate(a),
+    };
+    match result {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("itcost: {e}");
+            e.kind.exit_code()
+        }
+    }
+}
+
+/// Appends a formatted line to a String.
+macro_rules! outln {
+    ($o:expr, $($arg:tt)*) => {{
+        use std::fmt::Write as _;
+        let _ = writeln!($o, $($arg)*);
+    }};
+}
+
+/// Writes to stdout; a closed pipe (`itcost … | head`) ends the output quietly instead of failing.
+fn emit(text: &str) -> Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(Error::io(std::path::Path::new("<stdout>"), e)),
+    }
+}
+
+fn parse_column_args(args: &[String]) -> Result<BTreeMap<Field, String>> {
+    let mut map = BTreeMap::new();
+    for a in args {
+        let (k, v) = a.split_once('=').ok_or_else(|| {
+            Error::rules(format!(
+                "--column '{a}': expected FIELD=HEADER, e.g. cost_centre=Ansvarsenhet"
+            ))
+        })?;
+        let f = Field::from_key(k).ok_or_else(|| {
+            Error::rules(format!(
+                "--column '{a}': unknown field '{k}'; expected one of {}",
+                Field::ALL
+                    .iter()
+                    .map(|f| f.key())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))
+        })?;
+        map.insert(f, v.to_string());
+    }
+    Ok(map)
+}
+
+fn build_config(a: &RunArgs) -> Result<RunConfig> {
+    let mut cfg = match &a.config {
+        Some(p) => {
+            if !a.ledgers.is_empty() {
+                return Err(Error::rules(
+                    "give either ledger files or --config, not both",
+                ));
+            }
+            config::load(p)?
+        }
+        None => {
+            let Some(first) = a.ledgers.first() else {
+                return Err(Error::rules(
+                    "no ledger given: itcost run LEDGER... --central-it LIST, or itcost run --config FILE (see itcost run --help)",
+                ));
+            };
+            let name = a.municipality.clone().unwrap_or_else(|| {
+                first
+                    .file_stem()
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .unwrap_or_else(|| "ledger".into())
+            });
+            let central_it = config::parse_codes(&a.central_it)
+                .map_err(|e| Error::rules(format!("--central-it: {e}")))?;
+            RunConfig {
+                title: name.clone(),
+                rules: None,
+                denominator: Denominator::TotalCost,
+                numerator: Numerator::CentralIt,
+                target_ppm: None,
+                outside_scope: config::narrow_scope(),
+                scope_name: "narrow".into(),
+                references: config::default_references(),
+                municipalities: vec![Municipality {
+                    name,
+                    year: a.year,
+                    ledgers: a.ledgers.clone(),
+                    central_it,
+                    central_it_raw: a
+                        .central_it
+                        .iter()
+                        .flat_map(|s| s.split(','))
+                        .map(|s| s.trim().to_string())
+                        .filter(|s| !s.is_empty())
+                        .collect(),
+                    internal_counterparts: Vec::new(),
+                    external_total_ore: None,
+                    population: None,
+                    columns: parse_column_args(&a.columns)?,
+                }],
+            }
+        }
+    };
+    if let Some(r) = &a.rules {
+        cfg.rules = Some(r.clone());
+    }
+    if let Some(d) = &a.denominator {
+        cfg.denominator = Denominator::parse(d).ok_or_else(|| {
+            Error::rules(format!(
+                "--denominator: expected total_cost, net_cost or external, found '{d}'"
+            ))
+        })?;
+        if cfg.denominator == Denominator::External
+            && cfg
+                .municipalities
+                .iter()
+                .any(|m| m.external_total_ore.is_none())
+        {
+            return Err(Error::rules(
+                "--denominator external needs external_total for every municipality in the config",
+            ));
+        }
+    }
+    if let Some(n) = &a.numerator {
+        cfg.numerator = match n.as_str() {
+            "central_it" => Numerator::CentralIt,
+            "it" => Numerator::It,
+            o => {
+                return Err(Error::rules(format!(
+                    "--numerator: expected central_it or it, found '{o}'"
+                )))
+            }
+        };
+    }
+    if let Some(t) = &a.target {
+        cfg.target_ppm = Some(
+            crate::money::parse_share_ppm(t).map_err(|e| Error::rules(format!("--target: {e}")))?,
+        );
+    }
+    if let Some(s) = &a.scope {
+        let (pools, name) =
+            config::parse_scope(s).map_err(|e| Error::rules(format!("--scope: {e}")))?;
+        cfg.outside_scope = pools;
+        cfg.scope_name = name;
+    }
+    if a.config.is_some() && (!a.central_it.is_empty() || !a.columns.is_empty()) {
+        return Err(Error::rules("--central-it and --column apply to ledgers on the command line; with --config, set them per municipality"));
+    }
+    Ok(cfg)
+}
+
+fn cmd_run(a: RunArgs) -> Result<()> {
+    let cfg = build_config(&a)?;
+    if cfg.municipalities.iter().any(|m| m.central_it.is_empty()) {
+        eprintln!("itcost: warning: no central IT cost centres given (--central-it or central_it in the config): central IT cost is 0");
+    }
+    let result = pipeline::run(cfg)?;
+    if let Some(dir) = &a.out {
+        let written = report::files::write_all(&result, dir)?;
+        for w in written {
+            eprintln!("itcost: wrote {}", w.display());
+        }
+    }
+    if a.json {
+        emit(&(report::json::to_string(&result) + "\n"))
+    } else {
+        emit(&report::terminal::render(&result))
+    }
+}
+
+fn cmd_inspect(a: InspectArgs) -> Result<()> {
+    let columns = parse_column_args(&a.columns)?;
+    let mut docs = Vec::new();
+    for path in &a.ledgers {
+        let ing = read_ledger(
+            path,
+            &ReadOptions {
+                columns: columns.clone(),
+                ..Default::default()
+            },
+        )?;
+        let totals = |key: &str| -> Result<Vec<(String, i64, u64)>> {
+            let df = ing
+                .frame
+                .clone()
+                .lazy()
+                .group_by([col(key)])
+                .agg([
+                    col("amount_ore").sum().alias("amount"),
+                    len().alias("lines"),
+                ])
+                .sort([key], SortMultipleOptions::default())
+                .collect()?;
+            let k = df.column(key)?.str()?.clone();
+            let s = df.column("amount")?.i64()?.clone();
+            let n = df.column("lines")?.cast(&DataType::UInt64)?.u64()?.clone();
+            Ok(k.iter()
+                .zip(s.iter())
+                .zip(n.iter())
+                .map(|((k, s), n)| (k.unwrap_or("").to_string(), s.unwrap_or(0), n.unwrap_or(0)))
+                .collect())
+        };
+        let accounts = totals("account")?;
+        let centres = totals("cost_centre")?;
+        docs.push((ing.report, accounts, centres));
+    }
+    if a.json {
+        let v: Vec<serde_json::Value> = docs
+            .iter()
+            .map(|(r, acc, cc)| {
+                let list = |v: &Vec<(String, i64, u64)>| -> Vec<serde_json::Value> {
+                    v.iter().map(|(k, s, n)| serde_json::json!({"key": k, "amount": crate::money::ore_to_kr_f64(*s), "lines": n})).collect()
+                };
+                serde_json::json!({
+                    "file": r.file, "format": r.format, "encoding": r.layout.encoding, "delimiter": r.layout.delimiter,
+                    "header_line": r.layout.header_line,
+                    "columns": r.layout.columns.fields.iter().map(|(f, (i, h))| (f.key().to_string(), serde_json::json!({"index": i, "header": h}))).collect::<serde_json::Map<_, _>>(),
+                    "unused_columns": r.layout.columns.unused,
+                    "lines": r.lines, "sum": crate::money::ore_to_kr_f64(r.sum_ore), "year": r.year,
+                    "months": r.months.iter().map(|p| format!("{}-{:02}", p / 100, p % 100)).collect::<Vec<_>>(),
+                    "accounts": list(acc), "cost_centres": list(cc),
+                })
+            })
+            .collect();
+        return emit(&(serde_json::to_string_pretty(&v).unwrap_or_default() + "\n"));
+    }
+    let mut o = String::new();
+    for (r, acc, cc) in &docs {
+        outln!(o, "{}", r.file);
+        outln!(o, 
+            "  format      {} ({}, delimiter {}, header on line {})",
+            r.format, r.layout.encoding, r.layout.delimiter, r.layout.header_line
+        );
+        outln!(o, 
+            "  columns     {}",
+            r.layout
+                .columns
+                .fields
+                .iter()
+                .map(|(f, (_, h))| format!("{} ← '{}'", f.key(), h))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        if !r.layout.columns.unused.is_empty() {
+            outln!(o, "  not used    {}", r.layout.columns.unused.join(", "));
+        }
+        outln!(o, "  lines       {}", r.lines);
+        outln!(o, "  sum         {} kr", format_sv(r.sum_ore));
+        outln!(o, 
+            "  year        {}",
+            r.year
+                .map(|y| y.to_string())
+                .unwrap_or_else(|| "unknown (no dates or periods)".into())
+        );
+        let months: Vec<String> = r
+            .months
+            .iter()
+            .map(|p| format!("{}-{:02}", p / 100, p % 100))
+            .collect();
+        outln!(o, "  months      {} ({})", months.len(), months.join(" "));
+        for (title, list) in [("accounts", acc), ("cost centres", cc)] {
+            let mut shown: Vec<&(String, i64, u64)> = list.iter().collect();
+            if !a.all {
+                shown.sort_by_key(|(_, s, _)| std::cmp::Reverse(s.unsigned_abs()));
+                shown.truncate(20);
+            }
+            outln!(o, 
+                "  {title} ({} distinct{})",
+                list.len(),
+                if a.all || list.len() <= 20 {
+                    ""
+                } else {
+                    "; the 20 largest, --all for every one"
+                }
+            );
+            for (k, s, n) in shown {
+                outln!(o, 
+                    "    {:<14} {:>22} kr {:>9} lines",
+                    if k.is_empty() { "(empty)" } else { k },
+                    format_sv(*s),
+                    n
+                );
+            }
+        }
+    }
+    emit(&o)
+}
+
+fn cmd_check(a: CheckArgs) -> Result<()> {
+    let rules_path = match (&a.rules, &a.config) {
+        (Some(r), _) => Some(r.clone()),
+        (None, Some(c)) => config::load(c)?.rules,
+        (None, None) => None,
+    };
+    let rules = crate::rules::RuleSet::load(rules_path.as_deref())?;
+    println!(
+        "{}: ok — {} rules, {} account classes, chart '{}'",
+        rules.source,
+        rules.rules.len(),
+        rules.accounts.len(),
+        rules.chart
+    );
+    if let Some(c) = &a.config {
+        let cfg = config::load(c)?;
+        let mut problems = Vec::new();
+        for m in &cfg.municipalities {
+            for l in &m.ledgers {
+                if !l.exists() {
+                    problems.push(format!(
+                        "{}: municipality '{}': ledger {} does not exist",
+                        c.display(),
+                        m.name,
+                        l.display()
+                    ));
+                }
+            }
+        }
+        if !problems.is_empty() {
+            return Err(Error::rules(problems.join("\n")));
+        }
+        println!(
+            "{}: ok — {} municipalities",
+            c.display(),
+            cfg.municipalities.len()
+        );
+    }
+    Ok(())
+}
+
+fn cmd_generate(a: GenerateArgs) -> Result<()> {
+    if let Some(dir) = &a.samples {
+        for line in crate::generate::write_samples(dir)? {
+            println!("{line}");
+        }
+        return Ok(());
+    }
+    match (a.lines, &a.out) {
+        (Some(n), Some(out)) => {
+            let truth = crate::generate::write_large(out, n, a.seed)?;
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&truth).unwrap_or_default()
+            );
+            Ok(())
+        }
+        _ => Err(Error::rules(
+            "generate: give --samples DIR, or --lines N --out FILE",
+        )),
+    }
+}

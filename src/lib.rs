@@ -1,0 +1,18 @@
+//! itcost: what a Swedish municipality spends on IT, from its general ledger.
+//!
+//! The pipeline is the architecture, one module per stage, data flowing one way:
+//! [`ingest`] → [`rules`] → [`classify`] → [`aggregate`] → [`compare`] → [`report`].
+//! [`pipeline`] runs the stages in order; [`cli`] only wires command-line arguments to it.
+
+pub mod aggregate;
+pub mod classify;
+pub mod cli;
+pub mod compare;
+pub mod config;
+pub mod error;
+pub mod generate;
+pub mod ingest;
+pub mod money;
+pub mod pipeline;
+pub mod report;
+pub mod rules;

@@ -1,0 +1,115 @@
+//! The whole job, stage after stage: ingest → rules → classify → aggregate → compare. `cli` and tests call this;
+//! `report` renders what it returns.
+
+use crate::aggregate::{aggregate, MunicipalityInput, MunicipalityResult};
+use crate::classify::{classify, MunicipalityKeys};
+use crate::compare::{benchmark, Benchmark};
+use crate::config::RunConfig;
+use crate::error::{Error, Result};
+use crate::ingest::{read_ledger, IngestReport, ReadOptions};
+use crate::rules::RuleSet;
+use polars::prelude::*;
+use rayon::prelude::*;
+use std::collections::HashMap;
+
+/// The outcome of a run.
+pub struct RunResult {
+    /// The run's config (resolved).
+    pub config: RunConfig,
+    /// The rules used.
+    pub rules: RuleSet,
+    /// What was read, per file.
+    pub inputs: Vec<IngestReport>,
+    /// Per municipality and year.
+    pub municipalities: Vec<MunicipalityResult>,
+    /// The comparison.
+    pub benchmark: Benchmark,
+    /// Distinct key tuples the rules were evaluated on.
+    pub distinct_keys: usize,
+    /// The classified ledger (every input line with its place, pool, sub-pool, tower and rule id).
+    pub classified: LazyFrame,
+}
+
+/// Runs the whole pipeline for a config.
+pub fn run(config: RunConfig) -> Result<RunResult> {
+    let rules = RuleSet::load(config.rules.as_deref())?;
+    let mut seen = std::collections::HashSet::new();
+    for m in &config.municipalities {
+        if !seen.insert(m.name.clone()) {
+            return Err(Error::rules(format!(
+                "municipality '{}' is listed twice in the config",
+                m.name
+            )));
+        }
+    }
+    // Read every file in parallel (each file is parsed by one thread).
+    let jobs: Vec<(usize, &std::path::PathBuf)> = config
+        .municipalities
+        .iter()
+        .enumerate()
+        .flat_map(|(i, m)| m.ledgers.iter().map(move |l| (i, l)))
+        .collect();
+    let read: Vec<Result<(usize, crate::ingest::Ingested)>> = jobs
+        .par_iter()
+        .map(|(i, path)| {
+            let m = &config.municipalities[*i];
+            let opts = ReadOptions {
+                municipality: Some(m.name.clone()),
+                year: m.year,
+                columns: m.columns.clone(),
+            };
+            read_ledger(path, &opts).map(|ing| (*i, ing))
+        })
+        .collect();
+    let mut frames = Vec::new();
+    let mut inputs = Vec::new();
+    let mut owner = Vec::new();
+    for r in read {
+        let (i, ing) = r?;
+        frames.push(ing.frame.lazy());
+        inputs.push(ing.report);
+        owner.push(i);
+    }
+    let ledger = concat(frames, UnionArgs::default())?;
+    let munis: HashMap<String, MunicipalityKeys> = config
+        .municipalities
+        .iter()
+        .map(|m| (m.name.clone(), MunicipalityKeys::from(m)))
+        .collect();
+    let (classified, distinct_keys) = classify(ledger, &rules, &config.outside_scope, &munis)?;
+    let classified = classified.cache();
+    let agg_inputs: Vec<MunicipalityInput<'_>> = config
+        .municipalities
+        .iter()
+        .enumerate()
+        .map(|(i, m)| MunicipalityInput {
+            name: &m.name,
+            year: m.year,
+            reports: inputs
+                .iter()
+                .zip(&owner)
+                .filter(|(_, o)| **o == i)
+                .map(|(r, _)| r)
+                .collect(),
+            central_it_raw: m.central_it_raw.clone(),
+            external_total_ore: m.external_total_ore,
+            population: m.population,
+        })
+        .collect();
+    let municipalities = aggregate(&classified, &agg_inputs, config.denominator)?;
+    let benchmark = benchmark(
+        &municipalities,
+        config.numerator,
+        &config.references,
+        config.target_ppm,
+    );
+    Ok(RunResult {
+        config,
+        rules,
+        inputs,
+        municipalities,
+        benchmark,
+        distinct_keys,
+        classified,
+    })
+}

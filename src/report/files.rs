@@ -1,0 +1,129 @@
+//! `--out DIR`: summary.json, benchmark.csv, pools.csv and classified.parquet. Every file is written to a
+//! temporary name and renamed, so an interrupted run never leaves a complete-looking half file.
+
+use crate::error::{Error, Result};
+use crate::money::format_plain;
+use crate::pipeline::RunResult;
+use crate::rules::taxonomy::Pool;
+use polars::prelude::*;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Writes `bytes` to `path` via a temporary file in the same directory.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let tmp = tmp_name(path);
+    let mut f = std::fs::File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
+    f.write_all(bytes)
+        .and_then(|_| f.sync_all())
+        .map_err(|e| Error::io(&tmp, e))?;
+    std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))
+}
+
+fn tmp_name(path: &Path) -> PathBuf {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    path.with_file_name(format!(".{name}.itcost-tmp"))
+}
+
+fn share_cell(s: Option<f64>) -> String {
+    s.map(|v| format!("{v:.6}")).unwrap_or_default()
+}
+
+fn csv_cell(s: &str) -> String {
+    if s.contains([',', '"', '\n']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+/// The benchmark as CSV (amounts in kronor with a decimal point, shares as fractions).
+pub fn benchmark_csv(r: &RunResult) -> String {
+    let b = &r.benchmark;
+    let mut out = String::from("municipality,year,numerator,denominator,it_cost,denominator_value,share,rank,at_target,cost_to_target,increase\n");
+    let num = match b.numerator {
+        crate::config::Numerator::CentralIt => "central_it",
+        crate::config::Numerator::It => "it",
+    };
+    for row in b.rows.iter().chain(std::iter::once(&b.total)) {
+        out.push_str(&format!(
+            "{},{},{},{},{},{},{},{},{},{},{}\n",
+            csv_cell(&row.name),
+            row.year.map(|y| y.to_string()).unwrap_or_default(),
+            num,
+            b.denominator.key(),
+            format_plain(row.it_cost.0),
+            format_plain(row.denominator_value.0),
+            share_cell(row.share),
+            if row.rank > 0 {
+                row.rank.to_string()
+            } else {
+                String::new()
+            },
+            row.at_target.map(|k| format_plain(k.0)).unwrap_or_default(),
+            row.cost_to_target
+                .map(|k| format_plain(k.0))
+                .unwrap_or_default(),
+            share_cell(row.increase),
+        ));
+    }
+    out
+}
+
+/// Municipality × pool × inside/outside central IT, as CSV.
+pub fn pools_csv(r: &RunResult) -> String {
+    let mut out =
+        String::from("municipality,year,pool,pool_sv,central,outside,total,central_part\n");
+    for m in &r.municipalities {
+        for p in Pool::ALL {
+            let s = m.pools.get(p.name()).copied().unwrap_or_default();
+            let total = s.central.0 + s.outside.0;
+            out.push_str(&format!(
+                "{},{},{},{},{},{},{},{}\n",
+                csv_cell(&m.name),
+                m.year.map(|y| y.to_string()).unwrap_or_default(),
+                csv_cell(p.name()),
+                csv_cell(p.label_sv()),
+                format_plain(s.central.0),
+                format_plain(s.outside.0),
+                format_plain(total),
+                share_cell(crate::aggregate::share(s.central.0, total)),
+            ));
+        }
+    }
+    out
+}
+
+/// Writes every output file into `dir` (created if missing).
+pub fn write_all(r: &RunResult, dir: &Path) -> Result<Vec<PathBuf>> {
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let mut written = Vec::new();
+    let p = dir.join("summary.json");
+    write_atomic(&p, super::json::to_string(r).as_bytes())?;
+    written.push(p);
+    let p = dir.join("benchmark.csv");
+    write_atomic(&p, benchmark_csv(r).as_bytes())?;
+    written.push(p);
+    let p = dir.join("pools.csv");
+    write_atomic(&p, pools_csv(r).as_bytes())?;
+    written.push(p);
+    let p = dir.join("classified.parquet");
+    let mut df = r
+        .classified
+        .clone()
+        .sort(
+            ["file", "line"],
+            SortMultipleOptions::default().with_maintain_order(true),
+        )
+        .collect()?;
+    let tmp = tmp_name(&p);
+    let f = std::fs::File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
+    ParquetWriter::new(f)
+        .finish(&mut df)
+        .map_err(|e| Error::internal(format!("{}: writing Parquet: {e}", p.display())))?;
+    std::fs::rename(&tmp, &p).map_err(|e| Error::io(&p, e))?;
+    written.push(p);
+    Ok(written)
+}

@@ -1,0 +1,86 @@
+//! The JSON summary: a documented contract (README "JSON contract") that other tools read.
+
+use crate::aggregate::MunicipalityResult;
+use crate::compare::Benchmark;
+use crate::ingest::IngestReport;
+use crate::pipeline::RunResult;
+use serde::Serialize;
+
+/// Version of the JSON contract; bumped only on breaking changes.
+pub const SCHEMA: &str = "itcost.summary/1";
+
+/// The top-level JSON document of `itcost run --json` and `summary.json`.
+#[derive(Serialize)]
+pub struct Summary<'a> {
+    /// Contract version.
+    pub schema: &'static str,
+    /// itcost version that wrote it.
+    pub itcost_version: &'static str,
+    /// Title of the run.
+    pub title: &'a str,
+    /// The rules used.
+    pub rules: RulesInfo<'a>,
+    /// Pools counted outside central IT.
+    pub scope: ScopeInfo,
+    /// Denominator of every share.
+    pub denominator: &'static str,
+    /// Per municipality and year.
+    pub municipalities: &'a [MunicipalityResult],
+    /// The comparison.
+    pub benchmark: &'a Benchmark,
+    /// What was read, per file.
+    pub inputs: &'a [IngestReport],
+    /// Distinct key tuples the rules were evaluated on.
+    pub distinct_keys: usize,
+}
+
+/// Which rules were used.
+#[derive(Serialize)]
+pub struct RulesInfo<'a> {
+    /// Path or `builtin:NAME`.
+    pub source: &'a str,
+    /// Name from the file.
+    pub name: &'a str,
+    /// Chart of accounts.
+    pub chart: &'a str,
+    /// Number of `[[rule]]` blocks.
+    pub rules: usize,
+}
+
+/// The outside-central-IT scope.
+#[derive(Serialize)]
+pub struct ScopeInfo {
+    /// `narrow`, `wide` or `custom`.
+    pub name: String,
+    /// The pools.
+    pub pools: Vec<&'static str>,
+}
+
+/// Builds the summary document.
+pub fn summary(r: &RunResult) -> Summary<'_> {
+    Summary {
+        schema: SCHEMA,
+        itcost_version: env!("CARGO_PKG_VERSION"),
+        title: &r.config.title,
+        rules: RulesInfo {
+            source: &r.rules.source,
+            name: &r.rules.name,
+            chart: &r.rules.chart,
+            rules: r.rules.rules.len(),
+        },
+        scope: ScopeInfo {
+            name: r.config.scope_name.clone(),
+            pools: r.config.outside_scope.iter().map(|p| p.name()).collect(),
+        },
+        denominator: r.config.denominator.key(),
+        municipalities: &r.municipalities,
+        benchmark: &r.benchmark,
+        inputs: &r.inputs,
+        distinct_keys: r.distinct_keys,
+    }
+}
+
+/// The summary as pretty JSON text.
+pub fn to_string(r: &RunResult) -> String {
+    serde_json::to_string_pretty(&summary(r)).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+}

@@ -1,0 +1,254 @@
+//! The real binary on the bundled samples and on small fixtures: terminal output, JSON contract, output files,
+//! error messages and exit codes.
+
+use assert_cmd::Command;
+use polars::prelude::*;
+
+fn itcost() -> Command {
+    Command::cargo_bin("itcost").expect("binary built")
+}
+
+#[test]
+fn run_prints_the_dalsland_table() {
+    let out = itcost()
+        .args(["run", "--config"])
+        .arg(crate::dalsland_config())
+        .assert()
+        .success();
+    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    for needle in [
+        "Bengtsfors           12 496 743      688 000 000   1.82 %",
+        "Mellerud             12 536 252      720 000 000   1.74 %",
+        "Åmål                 12 531 000      998 000 000   1.26 %",
+        "Färgelanda            8 376 000      519 350 000   1.61 %",
+        "73 133 750   27 193 755 (+59 %)",
+        "14287 of 14287 lines OK",
+    ] {
+        assert!(text.contains(needle), "missing {needle:?} in:\n{text}");
+    }
+}
+
+#[test]
+fn json_carries_the_contract_fields() {
+    let out = itcost()
+        .args(["run", "--json", "--config"])
+        .arg(crate::dalsland_config())
+        .assert()
+        .success();
+    let v: serde_json::Value =
+        serde_json::from_slice(&out.get_output().stdout).expect("valid JSON");
+    assert_eq!(v["schema"], "itcost.summary/1");
+    assert_eq!(v["denominator"], "net_cost");
+    let m = &v["municipalities"][0];
+    for field in [
+        "name",
+        "year",
+        "lines",
+        "total_cost",
+        "net_cost",
+        "central_it_cost",
+        "central_it_share",
+        "outside_it_cost",
+        "it_cost",
+        "it_share",
+        "internal_eliminated",
+        "unclassified_it_suspect",
+        "pools",
+        "months",
+        "conservation",
+        "denominator",
+    ] {
+        assert!(!m[field].is_null(), "municipalities[0].{field} missing");
+    }
+    assert_eq!(m["name"], "Bengtsfors");
+    assert_eq!(m["central_it_cost"], 12496743.0);
+    assert_eq!(m["net_cost"], 688000000.0);
+    assert_eq!(m["denominator"], "net_cost");
+    assert_eq!(m["months"].as_array().unwrap().len(), 12);
+    assert_eq!(
+        m["conservation"]["input_sum"],
+        m["conservation"]["accounted_sum"]
+    );
+    assert!(m["pools"]["Software"]["central"].as_f64().unwrap() > 0.0);
+    assert!(m["pools"]["Software"]["outside"].as_f64().unwrap() > 0.0);
+    let b = &v["benchmark"];
+    assert_eq!(b["target_share"], 0.025);
+    assert_eq!(b["cost_to_target"]["Åmål"], 12419000.0);
+    assert_eq!(b["total"]["cost_to_target"], 27193755.0);
+    assert_eq!(b["n"], 4);
+    assert!(b["median_share"].as_f64().is_some() && b["references"].as_array().unwrap().len() == 2);
+}
+
+#[test]
+fn out_dir_files_match_the_golden_copies() {
+    let dir = tempfile::tempdir().unwrap();
+    itcost()
+        .args(["run", "--config"])
+        .arg(crate::dalsland_config())
+        .arg("--out")
+        .arg(dir.path())
+        .assert()
+        .success();
+    for f in ["benchmark.csv", "pools.csv"] {
+        let got = std::fs::read_to_string(dir.path().join(f)).unwrap();
+        let golden = std::fs::read_to_string(crate::root().join("tests/golden").join(f)).unwrap();
+        assert_eq!(got, golden, "{f} differs from tests/golden/{f}");
+    }
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("summary.json")).unwrap())
+            .unwrap();
+    assert_eq!(summary["municipalities"].as_array().unwrap().len(), 4);
+    // The classified ledger holds every input line, with its place and the rule that decided it.
+    let f = std::fs::File::open(dir.path().join("classified.parquet")).unwrap();
+    let df = ParquetReader::new(f).finish().unwrap();
+    let lines: u64 = summary["municipalities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["lines"].as_u64().unwrap())
+        .sum();
+    assert_eq!(df.height() as u64, lines);
+    for c in [
+        "scope",
+        "pool",
+        "sub_pool",
+        "tower",
+        "rule_id",
+        "kind",
+        "amount_ore",
+        "file",
+        "line",
+    ] {
+        assert!(df.column(c).is_ok(), "classified.parquet lacks {c}");
+    }
+    assert_eq!(
+        df.column("rule_id").unwrap().null_count(),
+        0,
+        "every line carries a rule id"
+    );
+    let sum: i64 = df
+        .column("amount_ore")
+        .unwrap()
+        .i64()
+        .unwrap()
+        .sum()
+        .unwrap();
+    let input: f64 = summary["municipalities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["conservation"]["input_sum"].as_f64().unwrap())
+        .sum();
+    assert_eq!(sum, (input * 100.0).round() as i64);
+    assert!(!dir.path().join(".summary.json.itcost-tmp").exists());
+}
+
+#[test]
+fn single_ledger_with_central_it_flag() {
+    let ledger = crate::root().join("sample-ledgers/mellerud-2024.csv");
+    let out = itcost()
+        .arg("run")
+        .arg(&ledger)
+        .args(["--central-it", "1510,1511", "--json"])
+        .assert()
+        .success();
+    let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    let m = &v["municipalities"][0];
+    assert_eq!(m["name"], "mellerud-2024");
+    assert_eq!(m["year"], 2024);
+    assert_eq!(m["central_it_cost"], 12536252.0);
+    assert_eq!(m["denominator"], "total_cost");
+    assert_eq!(m["total_cost"], 871200000.0);
+}
+
+#[test]
+fn inspect_shows_what_was_read() {
+    let ledger = crate::root().join("sample-ledgers/bengtsfors-2024.csv");
+    let out = itcost().arg("inspect").arg(&ledger).assert().success();
+    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert!(
+        text.contains("Windows-1252, delimiter ;, header on line 4"),
+        "{text}"
+    );
+    assert!(text.contains("cost_centre ← 'Ansvar'"), "{text}");
+    assert!(text.contains("lines       14287"), "{text}");
+    assert!(text.contains("months      12 (2024-01"), "{text}");
+    let out = itcost()
+        .arg("inspect")
+        .arg(&ledger)
+        .arg("--json")
+        .assert()
+        .success();
+    let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(v[0]["encoding"], "Windows-1252");
+    assert_eq!(v[0]["lines"], 14287);
+    let accounts = v[0]["accounts"].as_array().unwrap();
+    let total: f64 = accounts.iter().map(|a| a["amount"].as_f64().unwrap()).sum();
+    assert!((total - v[0]["sum"].as_f64().unwrap()).abs() < 0.005);
+}
+
+#[test]
+fn bad_amount_names_file_line_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("bad.csv");
+    std::fs::write(
+        &p,
+        "Konto;Ansvar;Belopp\n6412;100;1 000,00\n6412;100;#REF!\n",
+    )
+    .unwrap();
+    let out = itcost()
+        .arg("run")
+        .arg(&p)
+        .args(["--central-it", "100"])
+        .assert()
+        .code(2);
+    let err = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    assert_eq!(
+        err.trim(),
+        format!(
+            "itcost: {}:3: column 'Belopp': expected an amount like -1 234,56, found '#REF!'",
+            p.display()
+        )
+    );
+}
+
+#[test]
+fn missing_header_is_explained() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("noheader.csv");
+    std::fs::write(&p, "a;b;c\n1;2;3\n").unwrap();
+    let out = itcost().arg("inspect").arg(&p).assert().code(2);
+    let err = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    assert!(
+        err.contains("expected a header row naming at least an account column"),
+        "{err}"
+    );
+}
+
+#[test]
+fn missing_file_is_an_io_error() {
+    let out = itcost()
+        .args(["run", "/nonexistent/ledger.csv", "--central-it", "1"])
+        .assert()
+        .code(4);
+    let err = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    assert!(
+        err.starts_with("itcost: /nonexistent/ledger.csv: "),
+        "{err}"
+    );
+}
+
+#[test]
+fn check_accepts_the_shipped_rules() {
+    itcost().arg("check").assert().success();
+    itcost()
+        .arg("check")
+        .arg(crate::root().join("rules/bas.toml"))
+        .assert()
+        .success();
+    itcost()
+        .args(["check", "--config"])
+        .arg(crate::dalsland_config())
+        .assert()
+        .success();
+}

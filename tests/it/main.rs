@@ -1,0 +1,19 @@
+//! itcost's integration tests: one test binary (so polars is linked once), one module per concern.
+
+mod cli;
+mod dalsland;
+mod formats;
+mod properties;
+mod rules_files;
+
+use std::path::PathBuf;
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The bundled Dalsland config.
+pub fn dalsland_config() -> PathBuf {
+    root().join("sample-ledgers/dalsland-2024.toml")
+}

@@ -1,0 +1,77 @@
+//! Property tests: number parsing round-trips every way exports write amounts; conservation holds on random ledgers.
+
+use itcost::money::{format_plain, format_sv, parse_ore};
+use proptest::prelude::*;
+
+proptest! {
+    #[test]
+    fn swedish_format_round_trips(ore in -10_000_000_000_000i64..10_000_000_000_000i64) {
+        prop_assert_eq!(parse_ore(&format_sv(ore)).unwrap(), Some(ore));
+        prop_assert_eq!(parse_ore(&format_sv(ore).replace(' ', "\u{a0}")).unwrap(), Some(ore));
+        prop_assert_eq!(parse_ore(&format_sv(ore).replace(' ', "")).unwrap(), Some(ore));
+        prop_assert_eq!(parse_ore(&format_plain(ore)).unwrap(), Some(ore));
+    }
+
+    #[test]
+    fn english_thousands_and_parentheses(ore in 0i64..1_000_000_000_000i64) {
+        let kr = ore / 100;
+        let grouped: String = {
+            let s = kr.to_string();
+            let mut out = String::new();
+            for (i, c) in s.chars().enumerate() {
+                if i > 0 && (s.len() - i) % 3 == 0 { out.push(','); }
+                out.push(c);
+            }
+            out
+        };
+        let text = format!("{grouped}.{:02}", ore % 100);
+        prop_assert_eq!(parse_ore(&text).unwrap(), Some(ore));
+        prop_assert_eq!(parse_ore(&format!("({text})")).unwrap(), Some(-ore));
+        prop_assert_eq!(parse_ore(&format!("{text}-")).unwrap(), Some(-ore));
+    }
+
+    #[test]
+    fn garbage_never_panics(s in "\\PC{0,20}") {
+        let _ = parse_ore(&s);
+        let _ = itcost::ingest::dates::parse_date(&s);
+        let _ = itcost::ingest::dates::parse_period(&s);
+    }
+
+    #[test]
+    fn conservation_on_random_ledgers(rows in proptest::collection::vec((0usize..8, 0usize..3, -100_000_000_i64..100_000_000_i64, any::<bool>()), 1..60)) {
+        // Random lines over accounts of every kind; Debet/Kredit layout; the run must account for every öre.
+        let accounts = ["6412", "6811", "5011", "3411", "6013", "1930", "8011", "4023"];
+        let ccs = ["1510", "2000", "3000"];
+        let mut text = String::from("Konto;Ansvar;Datum;Debet;Kredit\n");
+        let mut sum = 0i64;
+        for (a, c, amount, as_credit) in &rows {
+            sum += amount;
+            let (d, k) = if *as_credit { (String::new(), format_sv(-amount)) } else { (format_sv(*amount), String::new()) };
+            text.push_str(&format!("{};{};2024-05-01;{};{}\n", accounts[*a], ccs[*c], d, k));
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("random.csv");
+        std::fs::write(&p, text).unwrap();
+        let cfg = itcost::config::RunConfig {
+            title: "random".into(),
+            rules: None,
+            denominator: itcost::config::Denominator::TotalCost,
+            numerator: itcost::config::Numerator::CentralIt,
+            target_ppm: None,
+            outside_scope: itcost::config::narrow_scope(),
+            scope_name: "narrow".into(),
+            references: vec![],
+            municipalities: vec![itcost::config::Municipality {
+                name: "R".into(), year: Some(2024), ledgers: vec![p], central_it: itcost::config::parse_codes(&["1510".into()]).unwrap(),
+                central_it_raw: vec!["1510".into()], internal_counterparts: vec![], external_total_ore: None, population: None,
+                columns: Default::default(),
+            }],
+        };
+        let r = itcost::pipeline::run(cfg).unwrap();
+        let m = &r.municipalities[0];
+        prop_assert_eq!(m.conservation.input_sum.0, sum);
+        prop_assert_eq!(m.conservation.accounted_sum.0, sum);
+        prop_assert_eq!(m.lines as usize, rows.len());
+        prop_assert_eq!(m.total_cost.0 + m.revenue.0, m.net_cost.0);
+    }
+}

@@ -1,0 +1,197 @@
+//! Rules files: the shipped ones parse and decide as documented; invalid ones are refused with file, line, reason.
+
+use assert_cmd::Command;
+use itcost::classify::{decide, MunicipalityKeys, Scope};
+use itcost::config::narrow_scope;
+use itcost::rules::{parse_rules, KeyView, RuleSet, RulesSource};
+
+fn refuse(src: &str) -> String {
+    parse_rules(src, RulesSource::Builtin("test"))
+        .expect_err("must be refused")
+        .message
+}
+
+const HEAD: &str = "[accounts]\ncost = [\"4*\", \"5*\", \"6*\", \"7*\"]\nrevenue = [\"3*\"]\n";
+
+#[test]
+fn unknown_pool_bad_regex_duplicates_and_unreachable_rules_are_all_reported() {
+    let src = format!(
+        "{HEAD}\n[[rule]]\nid = \"a\"\naccount = \"68*\"\npool = \"Hardwre\"\n\n[[rule]]\nid = \"b\"\naccount_text = {{ regex = \"(\" }}\npool = \"Other\"\n\n\
+         [[rule]]\nid = \"a\"\naccount = \"6841\"\npool = \"Telecom\"\n\n[[rule]]\nid = \"c\"\naccount = \"6400-6499\"\npool = \"Hardware\"\n"
+    );
+    let msg = refuse(&src);
+    assert!(
+        msg.starts_with("builtin:test: invalid rules file (4 problems):"),
+        "{msg}"
+    );
+    assert!(
+        msg.contains(
+            "builtin:test:8: rule 'a': unknown pool 'Hardwre'; expected one of Internal Labor,"
+        ),
+        "{msg}"
+    );
+    assert!(msg.contains("builtin:test:12: bad regex '('"), "{msg}");
+    assert!(
+        msg.contains("builtin:test:16: duplicate rule id 'a' (first used on line 5)"),
+        "{msg}"
+    );
+    assert!(
+        msg.contains("builtin:test:15: rule 'a' can never match: rule 'a' (line 5) comes first"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn syntax_errors_and_unknown_keys_name_the_line() {
+    let msg = refuse(&format!(
+        "{HEAD}\n[[rule]]\nid = \"x\"\naccont = \"64*\"\npool = \"Other\"\n"
+    ));
+    assert!(
+        msg.starts_with("builtin:test:7: unknown field `accont`"),
+        "{msg}"
+    );
+    let msg = refuse("[accounts\n");
+    assert!(msg.starts_with("builtin:test:1:"), "{msg}");
+    let msg = refuse(&format!(
+        "{HEAD}\n[[rule]]\nid = \"x\"\naccount = \"64*\"\n"
+    ));
+    assert!(msg.contains("expected exactly one of pool"), "{msg}");
+    let msg = refuse("name = \"no accounts\"\n");
+    assert!(msg.contains("expected an [accounts] section"), "{msg}");
+}
+
+#[test]
+fn cli_check_refuses_with_exit_code_3() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("bad.toml");
+    std::fs::write(
+        &p,
+        format!("{HEAD}\n[[rule]]\nid = \"x\"\naccount = \"64*\"\npool = \"Hårdvaror\"\n"),
+    )
+    .unwrap();
+    let out = Command::cargo_bin("itcost")
+        .unwrap()
+        .arg("check")
+        .arg(&p)
+        .assert()
+        .code(3);
+    let err = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    assert!(
+        err.contains(&format!(
+            "{}:8: rule 'x': unknown pool 'Hårdvaror'",
+            p.display()
+        )),
+        "{err}"
+    );
+}
+
+fn key<'a>(account: &'a str, account_text: &'a str, cc: &'a str, central: bool) -> KeyView<'a> {
+    KeyView {
+        account,
+        account_text,
+        cost_centre: cc,
+        supplier: "",
+        text: "",
+        counterpart: "",
+        central_it: central,
+    }
+}
+
+#[test]
+fn default_rules_decide_as_documented() {
+    let rules = RuleSet::load(None).unwrap();
+    let scope = narrow_scope();
+    let m = MunicipalityKeys::default();
+    let d = |a: &str, t: &str, central: bool| {
+        let lower = t.to_lowercase();
+        decide(&rules, &scope, &m, &key(a, &lower, "100", central))
+    };
+    let x = d("6812", "Mobiltelefoni", false);
+    assert_eq!(
+        (x.scope, x.rule_id.as_str(), x.pool.map(|p| p.name())),
+        (Scope::OutsideIt, "kb68-mobile", Some("Telecom"))
+    );
+    let x = d("6851", "Porto", false);
+    assert_eq!((x.scope, x.rule_id.as_str()), (Scope::NotIt, "kb68-post"));
+    let x = d("6413", "Programvaror och licenser", false);
+    assert_eq!(
+        (x.scope, x.rule_id.as_str()),
+        (Scope::OutsideIt, "kb64-software")
+    );
+    let x = d("7412", "IT-tjänster", false);
+    assert_eq!(
+        (x.scope, x.rule_id.as_str(), x.it),
+        (Scope::NotIt, "kb74-it-services", true),
+        "out of the narrow scope"
+    );
+    let x = d("5011", "Månadsavlönade", true);
+    assert_eq!(
+        (x.scope, x.pool.map(|p| p.name())),
+        (Scope::CentralIt, Some("Internal Labor"))
+    );
+    let x = d("7911", "Avskrivningar maskiner", true);
+    assert_eq!(
+        (x.rule_id.as_str(), x.sub_pool),
+        ("kb79-central-it", Some("depreciation"))
+    );
+    let x = d("6013", "Interna lokalhyror", false);
+    assert_eq!(
+        (x.scope, x.rule_id.as_str()),
+        (Scope::Internal, "internal.account_text")
+    );
+    let x = d("6813", "Internet och bredband", false);
+    assert_eq!(x.scope, Scope::OutsideIt, "Internet is not internal");
+    let x = d("1930", "Bank", false);
+    assert_eq!(
+        (x.scope, x.rule_id.as_str()),
+        (Scope::Excluded, "accounts.balance_sheet")
+    );
+    let x = d("4023", "Datorer", true);
+    assert_eq!(
+        (x.scope, x.rule_id.as_str()),
+        (Scope::Excluded, "accounts.investment")
+    );
+    let x = d("9999", "Okänt", false);
+    assert_eq!(
+        (x.scope, x.rule_id.as_str()),
+        (Scope::Excluded, "accounts.unknown")
+    );
+    let x = d("3411", "Taxor", true);
+    assert_eq!(
+        (x.scope, x.rule_id.as_str()),
+        (Scope::NotIt, "accounts.revenue"),
+        "revenue is never central IT cost"
+    );
+    let x = d("6411", "Förbrukningsinventarier", false);
+    assert!(!x.suspect);
+    let lower = "förbrukningsinventarier".to_string();
+    let mut k = key("6411", &lower, "100", false);
+    k.supplier = "dustin sverige ab";
+    assert!(
+        decide(&rules, &scope, &m, &k).suspect,
+        "an IT supplier on a non-IT account is a suspect"
+    );
+}
+
+#[test]
+fn bas_rules_use_the_company_chart() {
+    let rules = RuleSet::load(Some(std::path::Path::new("builtin:bas"))).unwrap();
+    let m = MunicipalityKeys::default();
+    let x = decide(
+        &rules,
+        &narrow_scope(),
+        &m,
+        &key("5420", "programvaror", "", false),
+    );
+    assert_eq!(
+        (x.scope, x.pool.map(|p| p.name())),
+        (Scope::OutsideIt, Some("Software"))
+    );
+    let x = decide(
+        &rules,
+        &narrow_scope(),
+        &m,
+        &key("7010", "löner", "", false),
+    );
+    assert_eq!(x.pool.map(|p| p.name()), Some("Internal Labor"));
+}
