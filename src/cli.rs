@@ -378,11 +378,16 @@ fn cmd_inspect(a: InspectArgs) -> Result<()> {
     let mut o = String::new();
     for (r, acc, cc) in &docs {
         outln!(o, "{}", r.file);
-        outln!(o, 
+        outln!(
+            o,
             "  format      {} ({}, delimiter {}, header on line {})",
-            r.format, r.layout.encoding, r.layout.delimiter, r.layout.header_line
+            r.format,
+            r.layout.encoding,
+            r.layout.delimiter,
+            r.layout.header_line
         );
-        outln!(o, 
+        outln!(
+            o,
             "  columns     {}",
             r.layout
                 .columns
@@ -397,7 +402,8 @@ fn cmd_inspect(a: InspectArgs) -> Result<()> {
         }
         outln!(o, "  lines       {}", r.lines);
         outln!(o, "  sum         {} kr", format_sv(r.sum_ore));
-        outln!(o, 
+        outln!(
+            o,
             "  year        {}",
             r.year
                 .map(|y| y.to_string())
@@ -415,7 +421,8 @@ fn cmd_inspect(a: InspectArgs) -> Result<()> {
                 shown.sort_by_key(|(_, s, _)| std::cmp::Reverse(s.unsigned_abs()));
                 shown.truncate(20);
             }
-            outln!(o, 
+            outln!(
+                o,
                 "  {title} ({} distinct{})",
                 list.len(),
                 if a.all || list.len() <= 20 {
@@ -425,7 +432,8 @@ fn cmd_inspect(a: InspectArgs) -> Result<()> {
                 }
             );
             for (k, s, n) in shown {
-                outln!(o, 
+                outln!(
+                    o,
                     "    {:<14} {:>22} kr {:>9} lines",
                     if k.is_empty() { "(empty)" } else { k },
                     format_sv(*s),

@@ -54,7 +54,9 @@ pub fn render(r: &RunResult) -> String {
 }
 
 fn line(o: &mut String, label: &str, ore: i64, extra: &str) {
-    let _ = writeln!(o, "  {label:<44} {:>16} kr  {extra}", format_kr(ore));
+    let text = format!("  {label:<44} {:>16} kr  {extra}", format_kr(ore));
+    o.push_str(text.trim_end());
+    o.push('\n');
 }
 
 fn municipality(o: &mut String, m: &MunicipalityResult) {
@@ -243,6 +245,8 @@ fn benchmark(o: &mut String, b: &Benchmark) {
                 inc
             );
         }
+        let trimmed = o.trim_end_matches(' ').len();
+        o.truncate(trimmed);
         o.push('\n');
     }
     let _ = writeln!(

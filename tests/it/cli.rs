@@ -252,3 +252,37 @@ fn check_accepts_the_shipped_rules() {
         .assert()
         .success();
 }
+
+#[test]
+fn readme_walkthrough_is_real_output() {
+    // Every line of the README's walk-through that is not abbreviated (…) appears verbatim in the real output.
+    let readme = std::fs::read_to_string(crate::root().join("README.md")).unwrap();
+    let start = readme
+        .find("```text\nitcost — mellerud-2024")
+        .expect("walk-through block");
+    let block = &readme[start + 8..];
+    let block = &block[..block.find("```").unwrap()];
+    let out = itcost()
+        .current_dir(crate::root())
+        .args([
+            "run",
+            "sample-ledgers/mellerud-2024.csv",
+            "--central-it",
+            "1510,1511",
+        ])
+        .assert()
+        .success();
+    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    let mut checked = 0;
+    for line in block
+        .lines()
+        .filter(|l| !l.contains('…') && !l.trim().is_empty())
+    {
+        assert!(
+            text.lines().any(|t| t == line),
+            "README line not in the output: {line:?}\n{text}"
+        );
+        checked += 1;
+    }
+    assert!(checked >= 15, "only {checked} lines checked");
+}
