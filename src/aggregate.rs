@@ -159,6 +159,9 @@ pub struct MunicipalityResult {
     pub rules_fired: BTreeMap<String, (Kr, u64)>,
     /// Population, if configured.
     pub population: Option<u64>,
+    /// True when a ledger holds external purchases only (open supplier ledger): total and net cost are then
+    /// not the municipality's, and shares are given only against an external total.
+    pub external_purchases_only: bool,
     /// The conservation check.
     pub conservation: Conservation,
 }
@@ -270,6 +273,7 @@ pub fn aggregate(
                 .collect(),
             rules_fired: BTreeMap::new(),
             population: input.population,
+            external_purchases_only: input.reports.iter().any(|r| r.external_purchases_only),
             conservation: Conservation::default(),
         };
         let mut months: std::collections::BTreeSet<i32> = Default::default();
@@ -373,6 +377,9 @@ pub fn aggregate(
             Denominator::NetCost => r.net_cost.0,
             Denominator::External => input.external_total_ore.unwrap_or(0),
         });
+        if r.external_purchases_only && denominator != Denominator::External {
+            r.denominator_value = Kr(0); // no share of a total the ledger cannot show
+        }
         r.central_it_share = share(r.central_it_cost.0, r.denominator_value.0);
         r.it_share = share(r.it_cost.0, r.denominator_value.0);
         r.central_part_of_it = share(r.central_it_cost.0, r.it_cost.0);

@@ -49,6 +49,11 @@ enum Command {
         after_help = "Examples:\n  itcost check                 (the embedded default rules)\n  itcost check my-rules.toml\n  itcost check --config dalsland.toml"
     )]
     Check(CheckArgs),
+    /// Convert ledgers to itcost's canonical Parquet ledger (much faster to read again).
+    #[command(
+        after_help = "Examples:\n  itcost convert huvudbok-2024.csv --out mellerud-2024.parquet\n  itcost convert --config dalsland.toml --out dalsland-parquet/   (municipality=NAME/year=YYYY/ledger.parquet)\n  itcost run mellerud-2024.parquet --central-it 1510,1511"
+    )]
+    Convert(ConvertArgs),
     /// Write synthetic ledgers: the four bundled samples, or one large ledger for benchmarks.
     #[command(
         after_help = "Examples:\n  itcost generate --samples sample-ledgers\n  itcost generate --lines 10000000 --seed 7 --out /tmp/big.csv   (prints the true totals as JSON)"
@@ -96,6 +101,12 @@ struct RunArgs {
     /// Write summary.json, benchmark.csv, pools.csv and classified.parquet into DIR.
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
+    /// Spreadsheet sheet to read (ledgers on the command line; default: the first).
+    #[arg(long)]
+    sheet: Option<String>,
+    /// Unbalanced SIE vouchers are errors, not warnings.
+    #[arg(long)]
+    strict: bool,
 }
 
 #[derive(Args, Debug)]
@@ -112,6 +123,42 @@ struct InspectArgs {
     /// List every account and cost centre (default: the 20 largest of each).
     #[arg(long)]
     all: bool,
+    /// Spreadsheet sheet to read (default: the first).
+    #[arg(long)]
+    sheet: Option<String>,
+    /// Unbalanced SIE vouchers are errors, not warnings.
+    #[arg(long)]
+    strict: bool,
+}
+
+#[derive(Args, Debug)]
+struct ConvertArgs {
+    /// Ledger files of one municipality (any readable format).
+    ledgers: Vec<PathBuf>,
+    /// Convert every municipality of a run config (one Hive partition each).
+    #[arg(short, long)]
+    config: Option<PathBuf>,
+    /// Target format.
+    #[arg(long, default_value = "parquet")]
+    to: String,
+    /// Output: a .parquet file for one municipality, or a directory (Hive-style partitions).
+    #[arg(short, long)]
+    out: PathBuf,
+    /// Municipality name stamped on the lines (default: the first file's name).
+    #[arg(long)]
+    municipality: Option<String>,
+    /// Fiscal year stamped on the lines.
+    #[arg(long)]
+    year: Option<i32>,
+    /// Map an export's column: FIELD=HEADER; repeatable.
+    #[arg(long = "column", value_name = "FIELD=HEADER")]
+    columns: Vec<String>,
+    /// Spreadsheet sheet to read.
+    #[arg(long)]
+    sheet: Option<String>,
+    /// Unbalanced SIE vouchers are errors, not warnings.
+    #[arg(long)]
+    strict: bool,
 }
 
 #[derive(Args, Debug)]
@@ -147,6 +194,7 @@ pub fn main() -> i32 {
         Command::Inspect(a) => cmd_inspect(a),
         Command::Check(a) => cmd_check(a),
         Command::Generate(a) => cmd_generate(a),
+        Command::Convert(a) => cmd_convert(a),
     };
     match result {
         Ok(()) => 0,
@@ -231,6 +279,7 @@ fn build_config(a: &RunArgs) -> Result<RunConfig> {
                 target_ppm: None,
                 outside_scope: config::narrow_scope(),
                 scope_name: "narrow".into(),
+                strict: false,
                 references: config::default_references(),
                 municipalities: vec![Municipality {
                     name,
@@ -248,6 +297,7 @@ fn build_config(a: &RunArgs) -> Result<RunConfig> {
                     external_total_ore: None,
                     population: None,
                     columns: parse_column_args(&a.columns)?,
+                    sheet: a.sheet.clone(),
                 }],
             }
         }
@@ -301,11 +351,17 @@ fn build_config(a: &RunArgs) -> Result<RunConfig> {
 }
 
 fn cmd_run(a: RunArgs) -> Result<()> {
-    let cfg = build_config(&a)?;
+    let mut cfg = build_config(&a)?;
+    cfg.strict = a.strict;
     if cfg.municipalities.iter().any(|m| m.central_it.is_empty()) {
         eprintln!("itcost: warning: no central IT cost centres given (--central-it or central_it in the config): central IT cost is 0");
     }
     let result = pipeline::run(cfg)?;
+    for r in &result.inputs {
+        for w in &r.warnings {
+            eprintln!("itcost: warning: {w}");
+        }
+    }
     if let Some(dir) = &a.out {
         let written = report::files::write_all(&result, dir)?;
         for w in written {
@@ -323,13 +379,13 @@ fn cmd_inspect(a: InspectArgs) -> Result<()> {
     let columns = parse_column_args(&a.columns)?;
     let mut docs = Vec::new();
     for path in &a.ledgers {
-        let ing = read_ledger(
-            path,
-            &ReadOptions {
-                columns: columns.clone(),
-                ..Default::default()
-            },
-        )?;
+        let opts = ReadOptions {
+            columns: columns.clone(),
+            sheet: a.sheet.clone(),
+            strict: a.strict,
+            ..Default::default()
+        };
+        let ing = read_ledger(path, &opts)?;
         let totals = |key: &str| -> Result<Vec<(String, i64, u64)>> {
             let df = ing
                 .frame
@@ -360,17 +416,16 @@ fn cmd_inspect(a: InspectArgs) -> Result<()> {
             .iter()
             .map(|(r, acc, cc)| {
                 let list = |v: &Vec<(String, i64, u64)>| -> Vec<serde_json::Value> {
-                    v.iter().map(|(k, s, n)| serde_json::json!({"key": k, "amount": crate::money::ore_to_kr_f64(*s), "lines": n})).collect()
+                    v.iter()
+                        .map(|(k, s, n)| serde_json::json!({"key": k, "amount": crate::money::ore_to_kr_f64(*s), "lines": n}))
+                        .collect()
                 };
-                serde_json::json!({
-                    "file": r.file, "format": r.format, "encoding": r.layout.encoding, "delimiter": r.layout.delimiter,
-                    "header_line": r.layout.header_line,
-                    "columns": r.layout.columns.fields.iter().map(|(f, (i, h))| (f.key().to_string(), serde_json::json!({"index": i, "header": h}))).collect::<serde_json::Map<_, _>>(),
-                    "unused_columns": r.layout.columns.unused,
-                    "lines": r.lines, "sum": crate::money::ore_to_kr_f64(r.sum_ore), "year": r.year,
-                    "months": r.months.iter().map(|p| format!("{}-{:02}", p / 100, p % 100)).collect::<Vec<_>>(),
-                    "accounts": list(acc), "cost_centres": list(cc),
-                })
+                let mut doc = serde_json::to_value(r).unwrap_or_default();
+                doc["sum"] = serde_json::json!(crate::money::ore_to_kr_f64(r.sum_ore));
+                doc["months"] = serde_json::json!(r.months.iter().map(|p| format!("{}-{:02}", p / 100, p % 100)).collect::<Vec<_>>());
+                doc["accounts"] = serde_json::json!(list(acc));
+                doc["cost_centres"] = serde_json::json!(list(cc));
+                doc
             })
             .collect();
         return emit(&(serde_json::to_string_pretty(&v).unwrap_or_default() + "\n"));
@@ -378,27 +433,62 @@ fn cmd_inspect(a: InspectArgs) -> Result<()> {
     let mut o = String::new();
     for (r, acc, cc) in &docs {
         outln!(o, "{}", r.file);
-        outln!(
-            o,
-            "  format      {} ({}, delimiter {}, header on line {})",
-            r.format,
-            r.layout.encoding,
-            r.layout.delimiter,
-            r.layout.header_line
-        );
-        outln!(
-            o,
-            "  columns     {}",
-            r.layout
-                .columns
-                .fields
-                .iter()
-                .map(|(f, (_, h))| format!("{} ← '{}'", f.key(), h))
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
-        if !r.layout.columns.unused.is_empty() {
-            outln!(o, "  not used    {}", r.layout.columns.unused.join(", "));
+        outln!(o, "  format      {} — {}", r.format.name(), r.detected_by);
+        if let Some(l) = &r.layout {
+            if l.delimiter.is_empty() {
+                outln!(
+                    o,
+                    "  sheet       '{}', header on row {}",
+                    r.sheet.clone().unwrap_or_default(),
+                    l.header_line
+                );
+            } else {
+                outln!(
+                    o,
+                    "  text        {}, delimiter {}, header on line {}",
+                    l.encoding,
+                    l.delimiter,
+                    l.header_line
+                );
+            }
+            outln!(
+                o,
+                "  columns     {}",
+                l.columns
+                    .fields
+                    .iter()
+                    .map(|(f, (_, h))| format!("{} ← '{}'", f.key(), h))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+            if !l.columns.unused.is_empty() {
+                outln!(o, "  not used    {}", l.columns.unused.join(", "));
+            }
+        }
+        if let Some(s) = &r.sie {
+            outln!(
+                o,
+                "  SIE         {} · {} {} · {} · {} vouchers",
+                s.kind,
+                s.organisation,
+                s.orgnr,
+                s.program,
+                s.vouchers
+            );
+            if !s.dimensions.is_empty() {
+                outln!(
+                    o,
+                    "  dimensions  {}",
+                    s.dimensions
+                        .iter()
+                        .map(|(k, v)| format!("{k} {v}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                );
+            }
+        }
+        if r.external_purchases_only {
+            outln!(o, "  kind        open supplier ledger: external purchases only (no total cost without external_total)");
         }
         outln!(o, "  lines       {}", r.lines);
         outln!(o, "  sum         {} kr", format_sv(r.sum_ore));
@@ -415,6 +505,9 @@ fn cmd_inspect(a: InspectArgs) -> Result<()> {
             .map(|p| format!("{}-{:02}", p / 100, p % 100))
             .collect();
         outln!(o, "  months      {} ({})", months.len(), months.join(" "));
+        for w in &r.warnings {
+            outln!(o, "  warning     {w}");
+        }
         for (title, list) in [("accounts", acc), ("cost centres", cc)] {
             let mut shown: Vec<&(String, i64, u64)> = list.iter().collect();
             if !a.all {
@@ -443,6 +536,118 @@ fn cmd_inspect(a: InspectArgs) -> Result<()> {
         }
     }
     emit(&o)
+}
+
+/// One municipality to convert: name, year, ledgers, column mapping, sheet.
+type ConvertJob = (
+    String,
+    Option<i32>,
+    Vec<PathBuf>,
+    BTreeMap<Field, String>,
+    Option<String>,
+);
+
+fn cmd_convert(a: ConvertArgs) -> Result<()> {
+    if a.to != "parquet" {
+        return Err(Error::rules(format!(
+            "convert: --to {}: expected parquet",
+            a.to
+        )));
+    }
+    let jobs: Vec<ConvertJob> = match &a.config {
+        Some(c) => config::load(c)?
+            .municipalities
+            .into_iter()
+            .map(|m| (m.name, m.year, m.ledgers, m.columns, m.sheet))
+            .collect(),
+        None => {
+            let Some(first) = a.ledgers.first() else {
+                return Err(Error::rules("convert: give ledger files or --config"));
+            };
+            let name = a.municipality.clone().unwrap_or_else(|| {
+                first
+                    .file_stem()
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .unwrap_or_default()
+            });
+            vec![(
+                name,
+                a.year,
+                a.ledgers.clone(),
+                parse_column_args(&a.columns)?,
+                a.sheet.clone(),
+            )]
+        }
+    };
+    let several =
+        jobs.len() > 1 || a.out.is_dir() || a.out.extension().is_none_or(|e| e != "parquet");
+    let mut o = String::new();
+    for (name, year, ledgers, columns, sheet) in jobs {
+        let mut frame: Option<DataFrame> = None;
+        let mut lines = 0;
+        let mut sum = 0i64;
+        let mut year_seen = year;
+        for l in &ledgers {
+            let ing = read_ledger(
+                l,
+                &ReadOptions {
+                    municipality: Some(name.clone()),
+                    year,
+                    columns: columns.clone(),
+                    sheet: sheet.clone(),
+                    strict: a.strict,
+                },
+            )?;
+            for w in &ing.report.warnings {
+                eprintln!("itcost: warning: {w}");
+            }
+            lines += ing.report.lines;
+            sum += ing.report.sum_ore;
+            year_seen = year_seen.or(ing.report.year);
+            frame = Some(match frame {
+                None => ing.frame,
+                Some(mut acc) => {
+                    acc.vstack_mut(&ing.frame)?;
+                    acc
+                }
+            });
+        }
+        let Some(mut frame) = frame else { continue };
+        let target = if several {
+            let y = year_seen
+                .map(|y| y.to_string())
+                .unwrap_or_else(|| "unknown".into());
+            a.out
+                .join(format!("municipality={}", hive_escape(&name)))
+                .join(format!("year={y}"))
+                .join("ledger.parquet")
+        } else {
+            a.out.clone()
+        };
+        crate::ingest::parquet::write(&mut frame, &target)?;
+        outln!(
+            o,
+            "{}: {} lines, sum {} kr → {}",
+            name,
+            lines,
+            format_sv(sum),
+            target.display()
+        );
+    }
+    emit(&o)
+}
+
+/// Escapes a partition value for a Hive-style directory name.
+fn hive_escape(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '-' || c == '_' || c == ' ' {
+                c.to_string()
+            } else {
+                format!("%{:02X}", c as u32)
+            }
+        })
+        .collect()
 }
 
 fn cmd_check(a: CheckArgs) -> Result<()> {

@@ -105,6 +105,8 @@ pub struct Municipality {
     pub population: Option<u64>,
     /// Explicit column mapping for its exports.
     pub columns: BTreeMap<Field, String>,
+    /// Spreadsheet sheet to read (default: the first).
+    pub sheet: Option<String>,
 }
 
 /// Everything a run needs besides the ledgers' content.
@@ -124,6 +126,8 @@ pub struct RunConfig {
     pub outside_scope: Vec<Pool>,
     /// The scope's name (`narrow`, `wide`, or `custom`).
     pub scope_name: String,
+    /// Strict reading: unbalanced SIE vouchers are errors.
+    pub strict: bool,
     /// Reference lines.
     pub references: Vec<Reference>,
     /// Municipalities in the run.
@@ -179,6 +183,7 @@ struct RawConfig {
     numerator: Option<String>,
     target_share: Option<toml::Value>,
     scope: Option<String>,
+    strict: Option<bool>,
     #[serde(default)]
     reference: Vec<RawReference>,
     #[serde(default)]
@@ -207,6 +212,7 @@ struct RawMunicipality {
     population: Option<u64>,
     #[serde(default)]
     columns: BTreeMap<String, String>,
+    sheet: Option<String>,
 }
 
 /// Reads a share written as `"2.5%"`, `0.025` or `2.5` … numbers above 1 are refused as ambiguous unless a string
@@ -372,6 +378,7 @@ pub fn load(path: &Path) -> Result<RunConfig> {
             external_total_ore,
             population: m.population,
             columns,
+            sheet: m.sheet,
         });
     }
     Ok(RunConfig {
@@ -388,6 +395,7 @@ pub fn load(path: &Path) -> Result<RunConfig> {
         target_ppm,
         outside_scope,
         scope_name,
+        strict: raw.strict.unwrap_or(false),
         references,
         municipalities,
     })

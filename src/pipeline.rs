@@ -57,6 +57,8 @@ pub fn run(config: RunConfig) -> Result<RunResult> {
                 municipality: Some(m.name.clone()),
                 year: m.year,
                 columns: m.columns.clone(),
+                sheet: m.sheet.clone(),
+                strict: config.strict,
             };
             read_ledger(path, &opts).map(|ing| (*i, ing))
         })

@@ -1,17 +1,14 @@
 //! Reading delimited text exports (CSV, semicolon, TAB) into the canonical ledger.
 
 use super::columns::{ColumnMap, Field};
-use super::dates::{parse_date, parse_period};
 use super::detect::{decode, delimiter_name, sniff_delimiter, Encoding};
-use super::ledger::{LedgerBuilder, LineValues, TEXT_FIELDS};
+use super::ledger::LedgerBuilder;
 use crate::error::{Error, Result};
-use crate::money::parse_ore;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-/// How many lines at the top of a file are searched for the header row (exports often have title rows).
-pub const HEADER_SEARCH_LINES: usize = 30;
+use super::table::HEADER_SEARCH_LINES;
 
 /// What was detected while reading a text export.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -24,6 +21,8 @@ pub struct TextLayout {
     pub header_line: usize,
     /// Which columns fed which fields.
     pub columns: ColumnMap,
+    /// True when the header is an open supplier ledger (external purchases only).
+    pub open_supplier_ledger: bool,
 }
 
 /// Reads a delimited text ledger into `builder`; returns the layout and the sum of amounts read, in öre.
@@ -56,34 +55,11 @@ pub fn read(
         }
     }
     let Some((header_line, body_start, delim, columns, headers)) = header else {
-        return Err(Error::input(format!(
-            "{shown}: expected a header row naming at least an account column (Konto/Account) and an amount \
-             column (Belopp/Amount or Debet/Kredit) in the first {HEADER_SEARCH_LINES} lines, found none; \
-             map other names with [municipality.columns] in the config"
-        )));
+        return Err(super::table::no_header(&shown));
     };
-    let missing: Vec<&str> = explicit
-        .iter()
-        .filter(|(f, _)| columns.get(**f).is_none())
-        .map(|(_, name)| name.as_str())
-        .collect();
-    if !missing.is_empty() {
-        return Err(Error::input(format!(
-            "{shown}:{header_line}: the config maps column(s) {} but the header has no such column; it has: {}",
-            missing.iter().map(|m| format!("'{m}'")).collect::<Vec<_>>().join(", "),
-            headers.join(", ")
-        )));
-    }
-
-    let idx_text: Vec<Option<usize>> = TEXT_FIELDS.iter().map(|f| columns.get(*f)).collect();
-    let idx_amount = columns.get(Field::Amount);
-    let idx_debit = columns.get(Field::Debit);
-    let idx_credit = columns.get(Field::Credit);
-    let idx_date = columns.get(Field::Date);
-    let idx_period = columns.get(Field::Period);
-    let n_fields = headers.len();
-
-    let mut sum: i64 = 0;
+    super::table::check_explicit(&shown, header_line, explicit, &columns, &headers)?;
+    let supplier_ledger = super::table::is_open_supplier_ledger(&headers, &columns);
+    let mut rows = super::table::RowReader::new(&shown, header_line, headers, &columns);
     let mut lines = text[body_start..].split('\n').enumerate();
     while let Some((idx, first)) = lines.next() {
         let line_no = header_line + 1 + idx;
@@ -111,65 +87,18 @@ pub fn read(
         }
         let raw_line = joined.as_deref().unwrap_or(first);
         let raw_line = raw_line.strip_suffix('\r').unwrap_or(raw_line);
-        let mut fields: Vec<Cow<'_, str>> = Vec::with_capacity(n_fields + 2);
+        let mut fields: Vec<Cow<'_, str>> = Vec::with_capacity(16);
         split_record(raw_line, delim as char, &mut fields);
-        if fields.iter().all(|f| f.trim().is_empty()) {
-            continue; // a blank line (or one of only delimiters) carries no money
-        }
-        // Some exports end every data line with a delimiter the header lacks: extra empty fields are harmless.
-        let extra_empty =
-            fields.len() > n_fields && fields.iter().skip(n_fields).all(|f| f.trim().is_empty());
-        if fields.len() != n_fields && !extra_empty {
-            return Err(Error::input(format!(
-                "{shown}:{line_no}: expected {n_fields} fields as in the header (line {header_line}), found {}",
-                fields.len()
-            )));
-        }
-        let record = &fields;
-        let field = |i: Option<usize>| {
-            i.and_then(|i| record.get(i))
-                .map(|c| c.as_ref())
-                .unwrap_or("")
-        };
-        let amount = read_amount(record, idx_amount, idx_debit, idx_credit, &headers)
-            .map_err(|m| Error::input(format!("{shown}:{line_no}: {m}")))?;
-        let (mut date, mut period) = (None, None);
-        if let Some(i) = idx_date {
-            if let Some((d, p)) = parse_date(field(Some(i))).map_err(|m| {
-                Error::input(format!("{shown}:{line_no}: column '{}': {m}", headers[i]))
-            })? {
-                date = Some(d);
-                period = Some(p);
-            }
-        }
-        if let Some(i) = idx_period {
-            if let Some(p) = parse_period(field(Some(i))).map_err(|m| {
-                Error::input(format!("{shown}:{line_no}: column '{}': {m}", headers[i]))
-            })? {
-                period = Some(p);
-            }
-        }
-        let mut text_vals: [&str; 12] = [""; 12];
-        for (slot, idx) in text_vals.iter_mut().zip(idx_text.iter()) {
-            *slot = field(*idx).trim();
-        }
-        sum = sum
-            .checked_add(amount)
-            .ok_or_else(|| Error::input(format!("{shown}:{line_no}: the running sum overflows")))?;
-        builder.push(&LineValues {
-            text: text_vals,
-            line: line_no as u32,
-            date,
-            period,
-            amount_ore: amount,
-        });
+        rows.push(&fields, line_no, builder)?;
     }
+    let sum = rows.sum;
     Ok((
         TextLayout {
             encoding,
             delimiter: delimiter_name(delim),
             header_line,
             columns,
+            open_supplier_ledger: supplier_ledger,
         },
         sum,
     ))
@@ -229,38 +158,6 @@ pub fn split_record<'a>(line: &'a str, delim: char, out: &mut Vec<Cow<'a, str>>)
             }
             i = end + delim.len_utf8();
         }
-    }
-}
-
-/// The line's amount in öre: the amount column, or debet − kredit.
-fn read_amount(
-    record: &[Cow<'_, str>],
-    amount: Option<usize>,
-    debit: Option<usize>,
-    credit: Option<usize>,
-    headers: &[String],
-) -> std::result::Result<i64, String> {
-    let cell = |i: usize| record.get(i).map(|c| c.as_ref()).unwrap_or("");
-    let parse = |i: usize| parse_ore(cell(i)).map_err(|e| format!("column '{}': {e}", headers[i]));
-    if let Some(i) = amount {
-        return parse(i)?.ok_or_else(|| {
-            format!(
-                "column '{}': expected an amount, found an empty field",
-                headers[i]
-            )
-        });
-    }
-    let d = match debit {
-        Some(i) => parse(i)?,
-        None => None,
-    };
-    let c = match credit {
-        Some(i) => parse(i)?,
-        None => None,
-    };
-    match (d, c) {
-        (None, None) => Err("expected an amount in Debet or Kredit, found both empty".to_string()),
-        (d, c) => Ok(d.unwrap_or(0) - c.unwrap_or(0)),
     }
 }
 

@@ -17,6 +17,9 @@ pub enum Encoding {
     /// Windows-1252 (the sv-SE Windows code page; a superset of ISO-8859-1 for printable text).
     #[serde(rename = "Windows-1252")]
     Windows1252,
+    /// A binary format with its own encoding (spreadsheet, Parquet).
+    #[serde(rename = "binary")]
+    Binary,
 }
 
 impl std::fmt::Display for Encoding {
@@ -26,6 +29,7 @@ impl std::fmt::Display for Encoding {
             Encoding::Utf8 => "UTF-8",
             Encoding::Utf16 => "UTF-16",
             Encoding::Windows1252 => "Windows-1252",
+            Encoding::Binary => "binary",
         })
     }
 }

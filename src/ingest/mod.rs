@@ -1,13 +1,18 @@
 //! Stage 1: every input file becomes the one canonical columnar ledger (see [`ledger`] for its columns).
 //!
-//! Today: delimited text exports (CSV with `;`, `,`, TAB or `|`; UTF-8 with or without BOM, UTF-16, Windows-1252;
-//! Swedish or English column names; a signed amount or Debet/Kredit; dates or periods).
+//! Formats are detected by content, not by extension ([`detect_format`]): delimited text exports (CSV with `;`,
+//! `,`, TAB or `|`; UTF-8, UTF-16 or Windows-1252; Swedish or English column names; open supplier ledgers),
+//! SIE 1–4, spreadsheets (xlsx, xlsm, xls, ods) and itcost's own Parquet ledgers (a file or a Hive-style directory).
 
 pub mod columns;
 pub mod csv_text;
 pub mod dates;
 pub mod detect;
+pub mod excel;
 pub mod ledger;
+pub mod parquet;
+pub mod sie;
+pub mod table;
 
 use crate::error::{Error, Result};
 use columns::Field;
@@ -15,17 +20,95 @@ use ledger::LedgerBuilder;
 use polars::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
+use std::io::Read;
 use std::path::Path;
 
 /// Options for reading one ledger file.
 #[derive(Debug, Clone, Default)]
 pub struct ReadOptions {
-    /// Municipality name stamped on every line (default: the file stem).
+    /// Municipality name stamped on every line (default: the file stem, or the SIE organisation name).
     pub municipality: Option<String>,
-    /// Fiscal year stamped on every line (default: the most common year of the dates/periods).
+    /// Fiscal year stamped on every line (default: `#RAR`, else the most common year of the dates/periods).
     pub year: Option<i32>,
     /// Explicit column mapping: canonical field → header name in the file.
     pub columns: BTreeMap<Field, String>,
+    /// Spreadsheet sheet to read (default: the first).
+    pub sheet: Option<String>,
+    /// Strict: an unbalanced SIE voucher is an error rather than a warning.
+    pub strict: bool,
+}
+
+/// An input format itcost reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Format {
+    /// Delimited text (CSV, semicolon, TAB).
+    DelimitedText,
+    /// SIE 1–4.
+    Sie,
+    /// xlsx, xlsm, xls, ods.
+    Spreadsheet,
+    /// itcost's canonical ledger as Parquet (file or directory).
+    Parquet,
+}
+
+impl Format {
+    /// A name for people.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::DelimitedText => "delimited text",
+            Format::Sie => "SIE",
+            Format::Spreadsheet => "spreadsheet",
+            Format::Parquet => "Parquet (itcost canonical ledger)",
+        }
+    }
+}
+
+/// Detects a file's format from its first bytes; returns the format and why.
+pub fn detect_format(path: &Path) -> Result<(Format, String)> {
+    if path.is_dir() {
+        return Ok((
+            Format::Parquet,
+            "a directory: read as a (Hive-partitioned) Parquet dataset".into(),
+        ));
+    }
+    let mut head = vec![0u8; 4096];
+    let n = std::fs::File::open(path)
+        .and_then(|mut f| f.read(&mut head))
+        .map_err(|e| Error::io(path, e))?;
+    head.truncate(n);
+    if head.starts_with(b"PAR1") {
+        return Ok((
+            Format::Parquet,
+            "starts with the Parquet magic bytes PAR1".into(),
+        ));
+    }
+    if head.starts_with(b"PK\x03\x04") {
+        return Ok((
+            Format::Spreadsheet,
+            "a ZIP container (xlsx, xlsm or ods)".into(),
+        ));
+    }
+    if head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+        return Ok((Format::Spreadsheet, "an OLE2 compound file (xls)".into()));
+    }
+    if sie::looks_like_sie(&head) {
+        return Ok((
+            Format::Sie,
+            "starts with SIE labels (#FLAGGA, #FORMAT, #SIETYP …)".into(),
+        ));
+    }
+    if head.contains(&0) && !(head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF])) {
+        return Err(Error::input(format!(
+            "{}: a binary file that is not Parquet, xlsx/xls/ods or UTF-16 text; expected a ledger export \
+             (CSV/semicolon/TAB text, SIE, Excel, ODS or Parquet)",
+            path.display()
+        )));
+    }
+    Ok((
+        Format::DelimitedText,
+        "text: delimiter and header row detected from the first lines".into(),
+    ))
 }
 
 /// What was read from one file: shown by `itcost inspect`, carried into every run's output.
@@ -34,9 +117,19 @@ pub struct IngestReport {
     /// The file as given.
     pub file: String,
     /// The detected format.
-    pub format: &'static str,
-    /// Encoding, delimiter, header line and column mapping.
-    pub layout: csv_text::TextLayout,
+    pub format: Format,
+    /// Why it was detected so.
+    pub detected_by: String,
+    /// Encoding, delimiter, header line and column mapping (delimited text and spreadsheets).
+    pub layout: Option<csv_text::TextLayout>,
+    /// The sheet read (spreadsheets).
+    pub sheet: Option<String>,
+    /// SIE details (type, organisation, fiscal year, dimensions, vouchers).
+    pub sie: Option<sie::SieInfo>,
+    /// True for an open supplier ledger: external purchases only, so no total cost can be computed from it.
+    pub external_purchases_only: bool,
+    /// Problems that did not stop reading.
+    pub warnings: Vec<String>,
     /// Number of ledger lines read.
     pub lines: usize,
     /// Sum of all amounts read, in öre (the left side of the conservation check).
@@ -57,44 +150,88 @@ pub struct Ingested {
     pub report: IngestReport,
 }
 
-/// Reads one ledger file, detecting its format by content.
+/// Reads one ledger file (or Parquet directory), detecting its format by content.
 pub fn read_ledger(path: &Path, opts: &ReadOptions) -> Result<Ingested> {
-    let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
-    if meta.is_dir() {
-        return Err(Error::input(format!(
-            "{}: expected a ledger file, found a directory",
-            path.display()
-        )));
+    std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
+    let (format, detected_by) = detect_format(path)?;
+    if format == Format::Parquet {
+        return parquet::read(path, opts, detected_by);
     }
-    let mut builder = LedgerBuilder::with_capacity((meta.len() / 120) as usize + 16);
-    let (layout, sum_ore) = csv_text::read(path, &opts.columns, &mut builder)?;
+    let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    let mut builder = LedgerBuilder::with_capacity((size / 120) as usize + 16);
+    let mut report = IngestReport {
+        file: path.display().to_string(),
+        format,
+        detected_by,
+        layout: None,
+        sheet: None,
+        sie: None,
+        external_purchases_only: false,
+        warnings: Vec::new(),
+        lines: 0,
+        sum_ore: 0,
+        months: Vec::new(),
+        municipality: String::new(),
+        year: None,
+    };
+    let mut default_name = None;
+    let mut default_year = None;
+    match format {
+        Format::DelimitedText => {
+            let (layout, sum) = csv_text::read(path, &opts.columns, &mut builder)?;
+            report.external_purchases_only = layout.open_supplier_ledger;
+            report.layout = Some(layout);
+            report.sum_ore = sum;
+        }
+        Format::Spreadsheet => {
+            let (layout, sheet, sum) =
+                excel::read(path, opts.sheet.as_deref(), &opts.columns, &mut builder)?;
+            report.external_purchases_only = layout.open_supplier_ledger;
+            report.layout = Some(layout);
+            report.sheet = Some(sheet);
+            report.sum_ore = sum;
+        }
+        Format::Sie => {
+            let (info, sum) = sie::read(path, opts.strict, &mut builder)?;
+            report.sum_ore = sum;
+            report.warnings.extend(info.warnings.iter().cloned());
+            if !info.organisation.trim().is_empty() {
+                default_name = Some(info.organisation.trim().to_string());
+            }
+            default_year = info.fiscal_year;
+            report.sie = Some(info);
+        }
+        Format::Parquet => unreachable!("handled above"),
+    }
+    if report.external_purchases_only {
+        report.warnings.push(format!(
+            "{}: an open supplier ledger (leverantörsreskontra): external purchases only — no salaries, \
+             depreciation or internal lines, so shares of total or net cost need external_total in the config",
+            report.file
+        ));
+    }
     let months: BTreeSet<i32> = builder.periods().iter().flatten().copied().collect();
-    let year = opts.year.or_else(|| most_common_year(builder.periods()));
-    let municipality = opts.municipality.clone().unwrap_or_else(|| {
-        path.file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "ledger".into())
-    });
-    let lines = builder.len();
-    let file = path.display().to_string();
-    let frame = builder.finish(&file, &municipality, year)?;
-    Ok(Ingested {
-        frame,
-        report: IngestReport {
-            file,
-            format: "delimited text",
-            layout,
-            lines,
-            sum_ore,
-            months: months.into_iter().collect(),
-            municipality,
-            year,
-        },
-    })
+    report.year = opts
+        .year
+        .or(default_year)
+        .or_else(|| most_common_year(builder.periods()));
+    report.municipality = opts
+        .municipality
+        .clone()
+        .or(default_name)
+        .unwrap_or_else(|| {
+            path.file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "ledger".into())
+        });
+    report.lines = builder.len();
+    report.months = months.into_iter().collect();
+    let frame = builder.finish(&report.file, &report.municipality, report.year)?;
+    Ok(Ingested { frame, report })
 }
 
 /// The year that most periods fall in (ties: the later year).
-fn most_common_year(periods: &[Option<i32>]) -> Option<i32> {
+pub fn most_common_year(periods: &[Option<i32>]) -> Option<i32> {
     let mut counts: BTreeMap<i32, usize> = BTreeMap::new();
     for p in periods.iter().flatten() {
         *counts.entry(p / 100).or_default() += 1;

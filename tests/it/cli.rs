@@ -180,7 +180,8 @@ fn inspect_shows_what_was_read() {
         .assert()
         .success();
     let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
-    assert_eq!(v[0]["encoding"], "Windows-1252");
+    assert_eq!(v[0]["layout"]["encoding"], "Windows-1252");
+    assert_eq!(v[0]["format"], "delimited_text");
     assert_eq!(v[0]["lines"], 14287);
     let accounts = v[0]["accounts"].as_array().unwrap();
     let total: f64 = accounts.iter().map(|a| a["amount"].as_f64().unwrap()).sum();

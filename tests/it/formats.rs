@@ -49,9 +49,12 @@ fn raindance_windows_1252_semicolon_with_title_rows() {
                 6412;Datorer;1510;Dustin Sverige AB;2024-03-15;-1 234 567,89\r\n6811;Telefoni;2000;Telia;20240401;12,5\r\n";
     let bytes = encoding_rs::WINDOWS_1252.encode(text).0.into_owned();
     let ing = read(&bytes, "rd.csv", BTreeMap::new()).unwrap();
-    assert_eq!(ing.report.layout.encoding, Encoding::Windows1252);
-    assert_eq!(ing.report.layout.delimiter, ";");
-    assert_eq!(ing.report.layout.header_line, 4);
+    assert_eq!(
+        ing.report.layout.as_ref().unwrap().encoding,
+        Encoding::Windows1252
+    );
+    assert_eq!(ing.report.layout.as_ref().unwrap().delimiter, ";");
+    assert_eq!(ing.report.layout.as_ref().unwrap().header_line, 4);
     assert_eq!(amounts(&ing.frame), vec![-123456789, 1250]);
     assert_eq!(col_str(&ing.frame, "supplier")[0], "Dustin Sverige AB");
     assert_eq!(ing.report.months, vec![202403, 202404]);
@@ -74,8 +77,11 @@ fn unit4_utf8_bom_comma_with_quotes_and_periods() {
     let text = "\u{feff}Account,Account text,Cost centre,Period,Description,Amount\n\
                 7412,IT-tjänster,1510,202401,\"Drift, januari\",1234.56\n5011,Månadsavlönade,3000,2024-02,Lön,\"1,000.00\"\n";
     let ing = read(text.as_bytes(), "u4.csv", BTreeMap::new()).unwrap();
-    assert_eq!(ing.report.layout.encoding, Encoding::Utf8Bom);
-    assert_eq!(ing.report.layout.delimiter, ",");
+    assert_eq!(
+        ing.report.layout.as_ref().unwrap().encoding,
+        Encoding::Utf8Bom
+    );
+    assert_eq!(ing.report.layout.as_ref().unwrap().delimiter, ",");
     assert_eq!(
         col_str(&ing.frame, "account_text"),
         vec!["IT-tjänster", "Månadsavlönade"]
@@ -89,7 +95,7 @@ fn unit4_utf8_bom_comma_with_quotes_and_periods() {
 fn debet_kredit_with_nbsp_thousands() {
     let text = "Kst;Konto;Datum;Debet;Kredit\n100;6412;20240105;1\u{a0}000,50;\n100;3411;20240106;;2\u{a0}500,00\n";
     let ing = read(text.as_bytes(), "dk.csv", BTreeMap::new()).unwrap();
-    assert_eq!(ing.report.layout.encoding, Encoding::Utf8);
+    assert_eq!(ing.report.layout.as_ref().unwrap().encoding, Encoding::Utf8);
     assert_eq!(amounts(&ing.frame), vec![100050, -250000]);
     assert_eq!(col_str(&ing.frame, "cost_centre"), vec!["100", "100"]);
 }
@@ -102,7 +108,7 @@ fn tab_delimited_with_explicit_mapping() {
     map.insert(Field::Amount, "Utfall".to_string());
     map.insert(Field::Text, "Fritext".to_string());
     let ing = read(text.as_bytes(), "t.tsv", map.clone()).unwrap();
-    assert_eq!(ing.report.layout.delimiter, "TAB");
+    assert_eq!(ing.report.layout.as_ref().unwrap().delimiter, "TAB");
     assert_eq!(col_str(&ing.frame, "cost_centre"), vec!["K310"]);
     assert_eq!(col_str(&ing.frame, "text"), vec!["Datorer"]);
     assert_eq!(amounts(&ing.frame), vec![10000]);
@@ -136,7 +142,10 @@ fn trailing_delimiters_blank_lines_and_utf16() {
         utf16.extend_from_slice(&u.to_le_bytes());
     }
     let ing = read(&utf16, "w.txt", BTreeMap::new()).unwrap();
-    assert_eq!(ing.report.layout.encoding, Encoding::Utf16);
+    assert_eq!(
+        ing.report.layout.as_ref().unwrap().encoding,
+        Encoding::Utf16
+    );
     assert_eq!(amounts(&ing.frame), vec![350]);
 }
 

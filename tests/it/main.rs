@@ -3,6 +3,7 @@
 mod cli;
 mod dalsland;
 mod formats;
+mod inputs;
 mod properties;
 mod rules_files;
 

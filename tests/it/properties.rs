@@ -60,11 +60,13 @@ proptest! {
             target_ppm: None,
             outside_scope: itcost::config::narrow_scope(),
             scope_name: "narrow".into(),
+            strict: false,
             references: vec![],
             municipalities: vec![itcost::config::Municipality {
                 name: "R".into(), year: Some(2024), ledgers: vec![p], central_it: itcost::config::parse_codes(&["1510".into()]).unwrap(),
                 central_it_raw: vec!["1510".into()], internal_counterparts: vec![], external_total_ore: None, population: None,
                 columns: Default::default(),
+                sheet: None,
             }],
         };
         let r = itcost::pipeline::run(cfg).unwrap();

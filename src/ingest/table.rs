@@ -1,0 +1,186 @@
+//! What tabular exports (delimited text and spreadsheets) share: finding the header row among title rows,
+//! checking the explicit mapping, and turning one row of cells into one canonical ledger line.
+
+use super::columns::{ColumnMap, Field};
+use super::dates::{parse_date, parse_period};
+use super::ledger::{LedgerBuilder, LineValues, TEXT_FIELDS};
+use crate::error::{Error, Result};
+use crate::money::parse_ore;
+use std::collections::BTreeMap;
+
+/// How many rows at the top of a table are searched for the header row (exports often have title rows).
+pub const HEADER_SEARCH_LINES: usize = 30;
+
+/// The error when no header row was found.
+pub fn no_header(shown: &str) -> Error {
+    Error::input(format!(
+        "{shown}: expected a header row naming at least an account column (Konto/Account) and an amount \
+         column (Belopp/Amount or Debet/Kredit) in the first {HEADER_SEARCH_LINES} lines, found none; \
+         map other names with [municipality.columns] in the config or --column FIELD=HEADER"
+    ))
+}
+
+/// Checks that every explicitly mapped column exists in the header.
+pub fn check_explicit(
+    shown: &str,
+    header_line: usize,
+    explicit: &BTreeMap<Field, String>,
+    columns: &ColumnMap,
+    headers: &[String],
+) -> Result<()> {
+    let missing: Vec<&str> = explicit
+        .iter()
+        .filter(|(f, _)| columns.get(**f).is_none())
+        .map(|(_, n)| n.as_str())
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    Err(Error::input(format!(
+        "{shown}:{header_line}: the config maps column(s) {} but the header has no such column; it has: {}",
+        missing.iter().map(|m| format!("'{m}'")).collect::<Vec<_>>().join(", "),
+        headers.join(", ")
+    )))
+}
+
+/// Turns rows of cells into ledger lines, for one header.
+pub struct RowReader<'a> {
+    shown: &'a str,
+    header_line: usize,
+    headers: Vec<String>,
+    idx_text: Vec<Option<usize>>,
+    amount: Option<usize>,
+    debit: Option<usize>,
+    credit: Option<usize>,
+    date: Option<usize>,
+    period: Option<usize>,
+    /// Sum of the amounts pushed so far, in öre.
+    pub sum: i64,
+}
+
+impl<'a> RowReader<'a> {
+    /// A reader for rows under this header.
+    pub fn new(
+        shown: &'a str,
+        header_line: usize,
+        headers: Vec<String>,
+        columns: &ColumnMap,
+    ) -> Self {
+        let mut idx_text: Vec<Option<usize>> =
+            TEXT_FIELDS.iter().map(|f| columns.get(*f)).collect();
+        // An open supplier ledger has a department (förvaltning) but no cost centre: use it as the cost centre.
+        if idx_text[2].is_none() {
+            idx_text[2] = columns.get(Field::Department);
+        }
+        RowReader {
+            shown,
+            header_line,
+            headers,
+            idx_text,
+            amount: columns.get(Field::Amount),
+            debit: columns.get(Field::Debit),
+            credit: columns.get(Field::Credit),
+            date: columns.get(Field::Date),
+            period: columns.get(Field::Period),
+            sum: 0,
+        }
+    }
+
+    /// Reads one row (cells as text) into the builder. Blank rows are skipped (returns false).
+    pub fn push<S: AsRef<str>>(
+        &mut self,
+        cells: &[S],
+        line_no: usize,
+        builder: &mut LedgerBuilder,
+    ) -> Result<bool> {
+        let shown = self.shown;
+        if cells.iter().all(|f| f.as_ref().trim().is_empty()) {
+            return Ok(false);
+        }
+        let n_fields = self.headers.len();
+        let extra_empty = cells.len() > n_fields
+            && cells
+                .iter()
+                .skip(n_fields)
+                .all(|f| f.as_ref().trim().is_empty());
+        if cells.len() != n_fields && !extra_empty {
+            return Err(Error::input(format!(
+                "{shown}:{line_no}: expected {n_fields} fields as in the header (line {}), found {}",
+                self.header_line,
+                cells.len()
+            )));
+        }
+        let cell = |i: usize| cells.get(i).map(|c| c.as_ref()).unwrap_or("");
+        let headers = &self.headers;
+        let parse = |i: usize| {
+            parse_ore(cell(i)).map_err(|e| {
+                Error::input(format!("{shown}:{line_no}: column '{}': {e}", headers[i]))
+            })
+        };
+        let amount = if let Some(i) = self.amount {
+            parse(i)?.ok_or_else(|| {
+                Error::input(format!(
+                    "{shown}:{line_no}: column '{}': expected an amount, found an empty field",
+                    headers[i]
+                ))
+            })?
+        } else {
+            let d = self.debit.map(parse).transpose()?.flatten();
+            let c = self.credit.map(parse).transpose()?.flatten();
+            if d.is_none() && c.is_none() {
+                return Err(Error::input(format!(
+                    "{shown}:{line_no}: expected an amount in Debet or Kredit, found both empty"
+                )));
+            }
+            d.unwrap_or(0) - c.unwrap_or(0)
+        };
+        let (mut date, mut period) = (None, None);
+        if let Some(i) = self.date {
+            if let Some((d, p)) = parse_date(cell(i)).map_err(|m| {
+                Error::input(format!("{shown}:{line_no}: column '{}': {m}", headers[i]))
+            })? {
+                date = Some(d);
+                period = Some(p);
+            }
+        }
+        if let Some(i) = self.period {
+            if let Some(p) = parse_period(cell(i)).map_err(|m| {
+                Error::input(format!("{shown}:{line_no}: column '{}': {m}", headers[i]))
+            })? {
+                period = Some(p);
+            }
+        }
+        let mut text_vals: [&str; 12] = [""; 12];
+        for (slot, idx) in text_vals.iter_mut().zip(self.idx_text.iter()) {
+            *slot = idx.map(|i| cell(i).trim()).unwrap_or("");
+        }
+        self.sum = self
+            .sum
+            .checked_add(amount)
+            .ok_or_else(|| Error::input(format!("{shown}:{line_no}: the running sum overflows")))?;
+        builder.push(&LineValues {
+            text: text_vals,
+            line: line_no as u32,
+            date,
+            period,
+            amount_ore: amount,
+        });
+        Ok(true)
+    }
+}
+
+/// True when a header looks like an open supplier ledger (öppna leverantörsreskontra, lankadedata.se spec):
+/// lower-case snake-case names with a supplier name column and no cost centre.
+pub fn is_open_supplier_ledger(headers: &[String], columns: &ColumnMap) -> bool {
+    let snake = headers.iter().all(|h| {
+        h.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+    });
+    let has = |n: &str| headers.iter().any(|h| h == n);
+    snake
+        && (has("leverantor_namn")
+            || has("leverantor")
+            || has("kopare_namn")
+            || has("leverantor_id"))
+        && columns.get(Field::CostCentre).is_none()
+}

@@ -1,0 +1,442 @@
+//! Every format of the formats issue: SIE 1–4 (the real exports in tests/fixtures/sie, copied from
+//! shared/data/sie, MIT licence), spreadsheets, Parquet round trips and open supplier ledgers.
+
+use itcost::ingest::{read_ledger, Format, ReadOptions};
+use polars::prelude::*;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+fn fixture(name: &str) -> PathBuf {
+    crate::root().join("tests/fixtures").join(name)
+}
+
+fn per_account(df: &DataFrame) -> BTreeMap<String, i64> {
+    let acc = df.column("account").unwrap().str().unwrap().clone();
+    let amt = df.column("amount_ore").unwrap().i64().unwrap().clone();
+    let mut m = BTreeMap::new();
+    for (a, v) in acc.iter().zip(amt.iter()) {
+        *m.entry(a.unwrap_or("").to_string()).or_insert(0i64) += v.unwrap();
+    }
+    m
+}
+
+/// An independent count of a type-4 file: a plain scan of the #TRANS/#RTRANS/#BTRANS rows, without the parser.
+fn independent_totals(path: &Path) -> (BTreeMap<String, i64>, usize) {
+    let bytes = std::fs::read(path).unwrap();
+    let text: String = bytes
+        .iter()
+        .map(|&b| if b < 128 { b as char } else { '?' })
+        .collect();
+    let mut totals = BTreeMap::new();
+    let mut rows = 0;
+    let mut skip_next = false;
+    for line in text.lines() {
+        let l = line.trim_start();
+        let label = l.split_whitespace().next().unwrap_or("");
+        if !matches!(label, "#TRANS" | "#RTRANS" | "#BTRANS") {
+            continue;
+        }
+        if label == "#BTRANS" {
+            continue;
+        }
+        if label == "#TRANS" && skip_next {
+            skip_next = false;
+            continue;
+        }
+        skip_next = label == "#RTRANS";
+        let account = l.split_whitespace().nth(1).unwrap().to_string();
+        let after = &l[l.find('}').unwrap() + 1..];
+        let amount = after.split_whitespace().next().unwrap();
+        let (int, frac) = amount.split_once('.').unwrap_or((amount, ""));
+        let neg = int.starts_with('-');
+        let int: i64 = int.trim_start_matches('-').parse().unwrap();
+        let frac: i64 = format!("{frac:0<2}")[..2].parse().unwrap();
+        let ore = int * 100 + frac;
+        *totals.entry(account).or_insert(0) += if neg { -ore } else { ore };
+        rows += 1;
+    }
+    (totals, rows)
+}
+
+#[test]
+fn every_type_4_sie_file_agrees_with_an_independent_count() {
+    let dir = fixture("sie");
+    let mut checked = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let p = entry.unwrap().path();
+        let name = p.file_name().unwrap().to_string_lossy().to_string();
+        if name.starts_with("LICENSE") {
+            continue;
+        }
+        let ing =
+            read_ledger(&p, &ReadOptions::default()).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(ing.report.format, Format::Sie, "{name}");
+        let sie = ing.report.sie.as_ref().unwrap();
+        if sie.sie_type != 4 {
+            continue;
+        }
+        let (expected, rows) = independent_totals(&p);
+        assert_eq!(ing.report.lines, rows, "{name}: rows");
+        assert_eq!(
+            per_account(&ing.frame),
+            expected,
+            "{name}: per-account totals"
+        );
+        assert_eq!(
+            ing.report.sum_ore,
+            expected.values().sum::<i64>(),
+            "{name}: sum"
+        );
+        checked += 1;
+    }
+    assert!(checked >= 8, "only {checked} type-4 files checked");
+}
+
+#[test]
+fn sie_details_dimensions_and_rtrans() {
+    let ing = read_ledger(
+        &fixture("sie/MAMUT_SIE4_EXPORT.SE"),
+        &ReadOptions::default(),
+    )
+    .unwrap();
+    let cc = ing
+        .frame
+        .column("cost_centre")
+        .unwrap()
+        .str()
+        .unwrap()
+        .clone();
+    assert!(
+        cc.iter().any(|v| v == Some("2")),
+        "dimension 1 becomes the cost centre"
+    );
+    let obj = ing.frame.column("object").unwrap().str().unwrap().clone();
+    assert!(
+        obj.iter().any(|v| v == Some("10=12")),
+        "other dimensions are kept as dim=object"
+    );
+    assert_eq!(ing.report.municipality, "Mamut_SIE");
+    let bl = read_ledger(&fixture("sie/BL0001_typ4.SE"), &ReadOptions::default()).unwrap();
+    let s = bl.report.sie.unwrap();
+    assert_eq!(s.fiscal_year, Some(2010));
+    assert!(bl.report.warnings.is_empty(), "{:?}", bl.report.warnings);
+    let at = bl
+        .frame
+        .column("account_text")
+        .unwrap()
+        .str()
+        .unwrap()
+        .clone();
+    assert!(
+        at.iter().all(|t| t.is_some_and(|t| !t.is_empty())),
+        "#KONTO names become the account text"
+    );
+}
+
+#[test]
+fn unbalanced_voucher_is_reported_precisely() {
+    let p = fixture("sie/transaktioner_ovnbolag-bad-balance.se");
+    let ing = read_ledger(&p, &ReadOptions::default()).unwrap();
+    let expected = format!(
+        "{}:3905: voucher B-1 does not balance: its rows sum to -12771.00 (expected 0)",
+        p.display()
+    );
+    assert!(
+        ing.report.warnings.contains(&expected),
+        "{:?}",
+        ing.report.warnings
+    );
+    let err = read_ledger(
+        &p,
+        &ReadOptions {
+            strict: true,
+            ..Default::default()
+        },
+    )
+    .err()
+    .unwrap();
+    assert_eq!(err.message, expected);
+    let good = read_ledger(
+        &fixture("sie/transaktioner_ovnbolag.se"),
+        &ReadOptions {
+            strict: true,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert!(good
+        .report
+        .warnings
+        .iter()
+        .all(|w| !w.contains("does not balance")));
+}
+
+#[test]
+fn sie_balance_files_read_as_aggregated_ledgers() {
+    for (file, kind) in [
+        ("sie/BL0001_typ1.SE", "SIE 1 (year balances)"),
+        ("sie/typ3.se", "SIE 3 (balances per object)"),
+        ("sie/objektsaldo_ovnbolag.se", "SIE 3 (balances per object)"),
+    ] {
+        let ing = read_ledger(&fixture(file), &ReadOptions::default()).unwrap();
+        assert_eq!(ing.report.sie.as_ref().unwrap().kind, kind, "{file}");
+        assert!(ing.report.lines > 0, "{file}");
+    }
+    // Per account and period, the lines add up to the object-less #PSALDO total of the file, where it has one.
+    let ing = read_ledger(
+        &fixture("sie/objektsaldo_ovnbolag.se"),
+        &ReadOptions::default(),
+    )
+    .unwrap();
+    let text: String = std::fs::read(fixture("sie/objektsaldo_ovnbolag.se"))
+        .unwrap()
+        .iter()
+        .map(|&b| b as char)
+        .collect();
+    let mut totals: BTreeMap<(String, i32), i64> = BTreeMap::new();
+    for l in text
+        .lines()
+        .filter(|l| l.starts_with("#PSALDO 0 ") && l.contains(" {} "))
+    {
+        let parts: Vec<&str> = l.split_whitespace().collect();
+        let ore = itcost::money::parse_ore(parts[5]).unwrap().unwrap();
+        *totals
+            .entry((parts[3].to_string(), parts[2].parse().unwrap()))
+            .or_default() += ore;
+    }
+    let acc = ing.frame.column("account").unwrap().str().unwrap().clone();
+    let per = ing.frame.column("period").unwrap().i32().unwrap().clone();
+    let amt = ing
+        .frame
+        .column("amount_ore")
+        .unwrap()
+        .i64()
+        .unwrap()
+        .clone();
+    let mut got: BTreeMap<(String, i32), i64> = BTreeMap::new();
+    for ((a, p), v) in acc.iter().zip(per.iter()).zip(amt.iter()) {
+        *got.entry((a.unwrap().to_string(), p.unwrap_or(0)))
+            .or_default() += v.unwrap();
+    }
+    assert!(totals.len() > 50);
+    for (key, total) in &totals {
+        assert_eq!(
+            got.get(key).copied().unwrap_or(0),
+            *total,
+            "account and period {key:?}"
+        );
+    }
+    assert!(
+        ing.report
+            .warnings
+            .iter()
+            .any(|w| w.contains("account 1460 period 201101: no object-less #PSALDO total")),
+        "{:?}",
+        ing.report.warnings
+    );
+    let cc = ing
+        .frame
+        .column("cost_centre")
+        .unwrap()
+        .str()
+        .unwrap()
+        .clone();
+    assert!(
+        cc.iter()
+            .any(|v| v == Some("Nord") || v.is_some_and(|s| !s.is_empty())),
+        "dimension-1 objects become cost centres"
+    );
+}
+
+#[test]
+fn spreadsheet_with_title_rows_and_merged_header_cells() {
+    let p = fixture("huvudbok-titlerows.xlsx");
+    let ing = read_ledger(&p, &ReadOptions::default()).unwrap();
+    assert_eq!(ing.report.format, Format::Spreadsheet);
+    assert_eq!(ing.report.sheet.as_deref(), Some("Huvudbok"));
+    assert_eq!(ing.report.layout.as_ref().unwrap().header_line, 5);
+    let amounts: Vec<i64> = ing
+        .frame
+        .column("amount_ore")
+        .unwrap()
+        .i64()
+        .unwrap()
+        .iter()
+        .map(|v| v.unwrap())
+        .collect();
+    assert_eq!(amounts, vec![123456, 99990, -250000, 4500000]);
+    let cc: Vec<String> = ing
+        .frame
+        .column("cost_centre")
+        .unwrap()
+        .str()
+        .unwrap()
+        .iter()
+        .map(|v| v.unwrap().to_string())
+        .collect();
+    assert_eq!(cc, vec!["1510", "3000", "3000", "1510"]);
+    assert_eq!(ing.report.months, vec![202401, 202402, 202403]);
+    let other = read_ledger(
+        &p,
+        &ReadOptions {
+            sheet: Some("annat".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(other.report.sum_ore, 1050);
+    let err = read_ledger(
+        &p,
+        &ReadOptions {
+            sheet: Some("Saknas".into()),
+            ..Default::default()
+        },
+    )
+    .err()
+    .unwrap();
+    assert!(
+        err.message
+            .contains("no sheet named 'Saknas'; the workbook has: Huvudbok, Annat"),
+        "{}",
+        err.message
+    );
+}
+
+#[test]
+fn parquet_round_trip_keeps_every_line_and_the_sums() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("dalsland");
+    assert_cmd::Command::cargo_bin("itcost")
+        .unwrap()
+        .args(["convert", "--config"])
+        .arg(crate::dalsland_config())
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    assert!(out
+        .join("municipality=Bengtsfors/year=2024/ledger.parquet")
+        .exists());
+    let original = read_ledger(
+        &crate::root().join("sample-ledgers/amal-2024.csv"),
+        &ReadOptions {
+            municipality: Some("Åmål".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let copy = read_ledger(&out.join("municipality=Åmål"), &ReadOptions::default()).unwrap();
+    assert_eq!(copy.report.format, Format::Parquet);
+    assert_eq!(copy.report.lines, original.report.lines);
+    assert_eq!(copy.report.sum_ore, original.report.sum_ore);
+    assert_eq!(copy.report.municipality, "Åmål");
+    assert!(
+        copy.frame.equals_missing(&original.frame),
+        "every column of every line survives the round trip"
+    );
+
+    // A run on the Parquet copies gives the same figures as on the original exports.
+    let cfg_text = std::fs::read_to_string(crate::dalsland_config()).unwrap();
+    let cfg_text = cfg_text
+        .replace(
+            "\"bengtsfors-2024.csv\"",
+            &format!(
+                "{:?}",
+                out.join("municipality=Bengtsfors").display().to_string()
+            ),
+        )
+        .replace(
+            "\"mellerud-2024.csv\"",
+            &format!(
+                "{:?}",
+                out.join("municipality=Mellerud").display().to_string()
+            ),
+        )
+        .replace(
+            "\"amal-2024.csv\"",
+            &format!("{:?}", out.join("municipality=Åmål").display().to_string()),
+        )
+        .replace(
+            "\"fargelanda-2024.tsv\"",
+            &format!(
+                "{:?}",
+                out.join("municipality=Färgelanda").display().to_string()
+            ),
+        );
+    let cfg_path = dir.path().join("parquet.toml");
+    std::fs::write(&cfg_path, cfg_text).unwrap();
+    let a =
+        itcost::pipeline::run(itcost::config::load(&crate::dalsland_config()).unwrap()).unwrap();
+    let b = itcost::pipeline::run(itcost::config::load(&cfg_path).unwrap()).unwrap();
+    assert_eq!(
+        serde_json::to_value(&a.benchmark).unwrap(),
+        serde_json::to_value(&b.benchmark).unwrap(),
+        "benchmark from Parquet equals benchmark from the exports"
+    );
+    for (x, y) in a.municipalities.iter().zip(&b.municipalities) {
+        assert_eq!(
+            serde_json::to_value(&x.pools).unwrap(),
+            serde_json::to_value(&y.pools).unwrap()
+        );
+        assert_eq!(x.conservation.input_sum, y.conservation.input_sum);
+    }
+}
+
+#[test]
+fn open_supplier_ledger_is_recognised() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("leverantorsreskontra-2024.csv");
+    std::fs::write(
+        &p,
+        "kopare_namn,kopare_id,leverantor_namn,leverantor_id,konto,kontotext,belopp,bokforingsdatum,forvaltning,verifikationsnummer\n\
+         Exempels kommun,212000-0000,Dustin Sverige AB,556000-0001,6412,Datorer,\"12345.50\",2024-02-01,IT-avdelningen,1001\n\
+         Exempels kommun,212000-0000,Telia Sverige AB,556000-0002,6812,Mobiltelefoni,800.00,2024-02-03,Skolförvaltningen,1002\n",
+    )
+    .unwrap();
+    let ing = read_ledger(&p, &ReadOptions::default()).unwrap();
+    assert!(ing.report.external_purchases_only);
+    assert!(ing
+        .report
+        .warnings
+        .iter()
+        .any(|w| w.contains("open supplier ledger")));
+    let out = assert_cmd::Command::cargo_bin("itcost")
+        .unwrap()
+        .arg("run")
+        .arg(&p)
+        .args(["--central-it", "IT-avdelningen", "--json"])
+        .assert()
+        .success();
+    let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    let m = &v["municipalities"][0];
+    assert_eq!(m["central_it_cost"], 12345.5);
+    assert_eq!(m["outside_it_cost"], 800.0);
+    assert!(
+        m["central_it_share"].is_null(),
+        "no share without an external total"
+    );
+    assert_eq!(m["external_purchases_only"], true);
+}
+
+#[test]
+fn unreadable_files_say_what_was_expected() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("image.png");
+    std::fs::write(&p, [0x89u8, b'P', b'N', b'G', 0, 0, 0, 13, 1, 2, 3]).unwrap();
+    let err = read_ledger(&p, &ReadOptions::default()).err().unwrap();
+    assert!(
+        err.message.contains(
+            "expected a ledger export (CSV/semicolon/TAB text, SIE, Excel, ODS or Parquet)"
+        ),
+        "{}",
+        err.message
+    );
+    let p = dir.path().join("broken.xlsx");
+    std::fs::write(&p, b"PK\x03\x04garbage").unwrap();
+    let err = read_ledger(&p, &ReadOptions::default()).err().unwrap();
+    assert!(
+        err.message.contains("expected a readable spreadsheet"),
+        "{}",
+        err.message
+    );
+}
