@@ -15,7 +15,7 @@ use super::table::{
     check_explicit, is_open_supplier_ledger, no_header, RowReader, HEADER_SEARCH_LINES,
 };
 use crate::error::{Error, Result};
-use calamine::{open_workbook_auto, Data, Reader};
+use calamine::{open_workbook_auto, Data, Reader, Xlsx};
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -59,6 +59,9 @@ fn cell_text(d: &Data) -> String {
 }
 
 /// Reads one sheet of a workbook; returns the layout, the sheet's name and the sum, in öre.
+///
+/// `.xlsx`/`.xlsm` sheets are streamed cell by cell (memory stays flat however many rows); `.xls` and `.ods` are
+/// read whole by calamine.
 pub fn read(
     path: &Path,
     sheet: Option<&str>,
@@ -66,43 +69,122 @@ pub fn read(
     builder: &mut LedgerBuilder,
 ) -> Result<(super::csv_text::TextLayout, String, i64)> {
     let shown = path.display().to_string();
+    let pick = |names: Vec<String>| -> Result<String> {
+        match sheet {
+            Some(s) => names
+                .iter()
+                .find(|n| n.eq_ignore_ascii_case(s))
+                .cloned()
+                .ok_or_else(|| {
+                    Error::input(format!(
+                        "{shown}: no sheet named '{s}'; the workbook has: {}",
+                        names.join(", ")
+                    ))
+                }),
+            None => names
+                .first()
+                .cloned()
+                .ok_or_else(|| Error::input(format!("{shown}: the workbook has no sheets"))),
+        }
+    };
+    // Streaming path for xlsx/xlsm.
+    if let Ok(mut wb) = calamine::open_workbook::<Xlsx<_>, _>(path) {
+        let name = pick(wb.sheet_names())?;
+        let mut cells = wb
+            .worksheet_cells_reader(&name)
+            .map_err(|e| Error::input(format!("{shown}: sheet '{name}': {e}")))?;
+        let mut current: Option<(u32, Vec<String>)> = None;
+        let mut failed: Option<Error> = None;
+        let mut finished = false;
+        let rows = std::iter::from_fn(|| loop {
+            if failed.is_some() || finished {
+                return None;
+            }
+            match cells.next_cell() {
+                Ok(Some(cell)) => {
+                    let (r, c) = cell.get_position();
+                    let text = cell_text(&Data::from(cell.get_value().clone()));
+                    match &mut current {
+                        Some((row, vals)) if *row == r => set(vals, c as usize, text),
+                        _ => {
+                            let mut vals = Vec::new();
+                            set(&mut vals, c as usize, text);
+                            if let Some((row, done)) = current.replace((r, vals)) {
+                                return Some((row as usize + 1, done));
+                            }
+                        }
+                    }
+                }
+                Ok(None) => {
+                    finished = true;
+                    return current.take().map(|(row, done)| (row as usize + 1, done));
+                }
+                Err(e) => {
+                    failed = Some(Error::input(format!("{shown}: sheet '{name}': {e}")));
+                    return None;
+                }
+            }
+        });
+        let (layout, sum) = read_rows(&shown, &name, explicit, rows, builder)?;
+        if let Some(e) = failed {
+            return Err(e);
+        }
+        return Ok((layout, name, sum));
+    }
     let mut wb = open_workbook_auto(path)
         .map_err(|e| Error::input(format!("{shown}: expected a readable spreadsheet: {e}")))?;
-    let names = wb.sheet_names();
-    let name = match sheet {
-        Some(s) => names
-            .iter()
-            .find(|n| n.eq_ignore_ascii_case(s))
-            .cloned()
-            .ok_or_else(|| {
-                Error::input(format!(
-                    "{shown}: no sheet named '{s}'; the workbook has: {}",
-                    names.join(", ")
-                ))
-            })?,
-        None => names
-            .first()
-            .cloned()
-            .ok_or_else(|| Error::input(format!("{shown}: the workbook has no sheets")))?,
-    };
+    let name = pick(wb.sheet_names())?;
     let range = wb
         .worksheet_range(&name)
         .map_err(|e| Error::input(format!("{shown}: sheet '{name}': {e}")))?;
     let first_row = range.start().map(|(r, _)| r as usize).unwrap_or(0);
-    let width = range.width();
-    let mut prev: Vec<String> = vec![String::new(); width];
+    let rows = range.rows().enumerate().map(|(i, row)| {
+        (
+            first_row + i + 1,
+            row.iter().map(cell_text).collect::<Vec<_>>(),
+        )
+    });
+    let (layout, sum) = read_rows(&shown, &name, explicit, rows, builder)?;
+    Ok((layout, name, sum))
+}
+
+fn set(vals: &mut Vec<String>, col: usize, text: String) {
+    if vals.len() <= col {
+        vals.resize(col + 1, String::new());
+    }
+    vals[col] = text;
+}
+
+/// Finds the header among the first rows (row numbers are the sheet's, 1-based) and reads the rest.
+fn read_rows(
+    shown: &str,
+    name: &str,
+    explicit: &BTreeMap<Field, String>,
+    mut rows: impl Iterator<Item = (usize, Vec<String>)>,
+    builder: &mut LedgerBuilder,
+) -> Result<(super::csv_text::TextLayout, i64)> {
+    let mut head: Vec<(usize, Vec<String>)> = Vec::new();
+    for r in rows.by_ref() {
+        head.push((r.0, r.1.iter().map(|c| c.trim().to_string()).collect()));
+        if head.len() > HEADER_SEARCH_LINES {
+            break;
+        }
+    }
     let mut header: Option<(usize, ColumnMap, Vec<String>)> = None;
-    for (i, row) in range.rows().take(HEADER_SEARCH_LINES).enumerate() {
-        let cells: Vec<String> = row
-            .iter()
-            .map(|c| cell_text(c).trim().to_string())
-            .collect();
+    let mut prev: Vec<String> = Vec::new();
+    for (i, (_, cells)) in head.iter().enumerate().take(HEADER_SEARCH_LINES) {
         let names: Vec<String> = cells
             .iter()
-            .zip(prev.iter())
-            .map(|(c, p)| if c.is_empty() { p.clone() } else { c.clone() })
+            .enumerate()
+            .map(|(j, c)| {
+                if c.is_empty() {
+                    prev.get(j).cloned().unwrap_or_default()
+                } else {
+                    c.clone()
+                }
+            })
             .collect();
-        for candidate in [&cells, &names] {
+        for candidate in [cells, &names] {
             let map = ColumnMap::from_headers(candidate, explicit);
             if map.is_ledger_header() {
                 header = Some((i, map, candidate.clone()));
@@ -112,25 +194,25 @@ pub fn read(
         if header.is_some() {
             break;
         }
-        prev = cells;
+        prev = cells.clone();
     }
     let Some((mut hidx, mut columns, mut headers)) = header else {
         return Err(no_header(&format!("{shown} (sheet '{name}')")));
     };
     // A two-row header: `Belopp` merged over `Debet | Kredit` in the row below. When every filled cell of the
     // next row is a known column name, the next row completes the header.
-    if let Some(next) = range.rows().nth(hidx + 1) {
-        let cells: Vec<String> = next
-            .iter()
-            .map(|c| cell_text(c).trim().to_string())
-            .collect();
-        let filled: Vec<String> = cells.iter().filter(|c| !c.is_empty()).cloned().collect();
+    if let Some((_, next)) = head.get(hidx + 1) {
+        let filled: Vec<String> = next.iter().filter(|c| !c.is_empty()).cloned().collect();
         if !filled.is_empty() && ColumnMap::from_headers(&filled, explicit).unused.is_empty() {
-            let combined: Vec<String> = cells
-                .iter()
-                .zip(headers.iter())
-                .map(|(n, h)| if n.is_empty() { h.clone() } else { n.clone() })
-                .collect();
+            let mut combined = headers.clone();
+            for (j, n) in next.iter().enumerate() {
+                if !n.is_empty() {
+                    if j >= combined.len() {
+                        combined.resize(j + 1, String::new());
+                    }
+                    combined[j] = n.clone();
+                }
+            }
             let map = ColumnMap::from_headers(&combined, explicit);
             if map.is_ledger_header() {
                 hidx += 1;
@@ -139,25 +221,25 @@ pub fn read(
             }
         }
     }
-    let header_line = first_row + hidx + 1;
-    check_explicit(&shown, header_line, explicit, &columns, &headers)?;
+    let header_line = head[hidx].0;
+    check_explicit(shown, header_line, explicit, &columns, &headers)?;
     let supplier = is_open_supplier_ledger(&headers, &columns);
-    let shown_row = format!("{shown} (sheet '{name}') row");
-    let mut rows = RowReader::new(&shown_row, header_line, headers, &columns);
-    for (i, row) in range.rows().enumerate().skip(hidx + 1) {
-        let cells: Vec<String> = row.iter().map(cell_text).collect();
-        rows.push(&cells, first_row + i + 1, builder)?;
+    let width = headers.len();
+    let shown_sheet = format!("{shown} (sheet '{name}') row");
+    let mut reader = RowReader::new(&shown_sheet, header_line, headers, &columns);
+    let rest = head.into_iter().skip(hidx + 1).chain(rows);
+    for (line, mut cells) in rest {
+        if cells.len() < width {
+            cells.resize(width, String::new()); // sparse rows: trailing empty cells are not stored
+        }
+        reader.push(&cells, line, builder)?;
     }
-    let sum = rows.sum;
-    Ok((
-        super::csv_text::TextLayout {
-            encoding: Encoding::Binary,
-            delimiter: "",
-            header_line,
-            columns,
-            open_supplier_ledger: supplier,
-        },
-        name,
-        sum,
-    ))
+    let layout = super::csv_text::TextLayout {
+        encoding: Encoding::Binary,
+        delimiter: "",
+        header_line,
+        columns,
+        open_supplier_ledger: supplier,
+    };
+    Ok((layout, reader.sum))
 }
