@@ -76,6 +76,8 @@ pub struct Decision {
     pub it: bool,
     /// Looks like IT (suspect keyword) but no IT rule took it; only for not-IT cost lines.
     pub suspect: bool,
+    /// A not-IT cost line that no IT rule took: a suspect if its supplier or text has a suspect keyword.
+    pub suspect_candidate: bool,
 }
 
 /// Per-municipality facts classification needs.
@@ -112,6 +114,7 @@ pub fn decide(
         rule_id: String::new(),
         it: false,
         suspect: false,
+        suspect_candidate: false,
     };
     let kind = match d.kind {
         None => {
@@ -192,6 +195,7 @@ pub fn decide(
         Scope::NotIt
     };
     if d.scope == Scope::NotIt && !d.it {
+        d.suspect_candidate = rules.suspect.is_some();
         if let Some(s) = &rules.suspect {
             d.suspect = s.matches_lower(k.account_text)
                 || s.matches_lower(k.supplier)
@@ -221,6 +225,13 @@ pub fn key_columns(
         keys.push("counterpart");
     }
     keys
+}
+
+/// A left join that keeps the left frame's row order.
+fn left_join_keep_order() -> JoinArgs {
+    let mut args = JoinArgs::new(JoinType::Left);
+    args.maintain_order = MaintainOrderJoin::Left;
+    args
 }
 
 /// Column names added by classification.
@@ -334,16 +345,73 @@ pub fn classify(
         decisions.iter().map(|d| d.it).collect::<Vec<_>>(),
     ));
     cols.push(Column::new(
+        "it_suspect_candidate".into(),
+        decisions
+            .iter()
+            .map(|d| d.suspect_candidate)
+            .collect::<Vec<_>>(),
+    ));
+    cols.push(Column::new(
         "it_suspect".into(),
         decisions.iter().map(|d| d.suspect).collect::<Vec<_>>(),
     ));
     let table = DataFrame::new(n, cols)
         .map_err(|e| Error::internal(format!("building the decision table: {e}")))?;
-    let joined = ledger.join(
+    let mut joined = ledger.join(
         table.lazy(),
         key_exprs.clone(),
         key_exprs,
-        JoinArgs::new(JoinType::Left),
+        left_join_keep_order(),
     );
+
+    // Suspect keywords on supplier and line text: evaluated once per distinct supplier and per distinct text
+    // (when the rules themselves do not key on them), then combined with the per-key candidate flag.
+    if let Some(matcher) = &rules.suspect {
+        let mut extra = lit(false);
+        let mut helpers: Vec<String> = Vec::new();
+        for column in ["supplier", "text"] {
+            if keys.contains(&column) {
+                continue;
+            }
+            let values = joined
+                .clone()
+                .filter(col("it_suspect_candidate"))
+                .select([col(column)])
+                .unique(None, UniqueKeepStrategy::Any)
+                .collect()?;
+            let vals: Vec<String> = values
+                .column(column)?
+                .str()?
+                .iter()
+                .map(|v| v.unwrap_or("").to_string())
+                .collect();
+            let hits: Vec<bool> = vals
+                .par_iter()
+                .map(|v| !v.is_empty() && matcher.matches_lower(&v.to_lowercase()))
+                .collect();
+            let flag = format!("_{column}_hit");
+            let table = DataFrame::new(
+                vals.len(),
+                vec![
+                    Column::new(column.into(), vals),
+                    Column::new(flag.as_str().into(), hits),
+                ],
+            )?;
+            joined = joined.join(
+                table.lazy(),
+                [col(column)],
+                [col(column)],
+                left_join_keep_order(),
+            );
+            extra = extra.or(col(flag.as_str()).fill_null(lit(false)));
+            helpers.push(flag);
+        }
+        joined = joined
+            .with_column(
+                (col("it_suspect").or(col("it_suspect_candidate").and(extra))).alias("it_suspect"),
+            )
+            .drop(polars::prelude::cols(helpers));
+    }
+    let joined = joined.drop(polars::prelude::cols(["it_suspect_candidate"]));
     Ok((joined, n))
 }

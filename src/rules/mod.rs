@@ -231,7 +231,7 @@ impl RuleSet {
             .map(|(_, k)| *k)
     }
 
-    /// The key columns the whole rule set reads (rules, internal declarations, suspect keywords).
+    /// The key columns the rules and declarations read (suspect keywords on supplier and text excepted).
     pub fn key_use(&self) -> KeyUse {
         let mut u = KeyUse {
             account_text: self.internal.account_text.is_some(),
@@ -239,12 +239,9 @@ impl RuleSet {
             ..KeyUse::default()
         };
         if self.suspect.is_some() {
-            u = u.or(KeyUse {
-                account_text: true,
-                supplier: true,
-                text: true,
-                counterpart: false,
-            });
+            // Supplier and line text are checked for suspects on their own distinct values (see classify);
+            // only the account text belongs in the key.
+            u.account_text = true;
         }
         for r in &self.rules {
             u = u.or(r.when.uses());

@@ -6,6 +6,7 @@ mod formats;
 mod inputs;
 mod properties;
 mod rules_files;
+mod size;
 
 use std::path::PathBuf;
 

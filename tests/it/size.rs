@@ -1,0 +1,32 @@
+//! Correctness at size: a generated ledger's run equals the generator's truth (timing is never asserted here;
+//! speed is measured in benches/).
+
+#[test]
+fn large_generated_ledger_matches_its_truth_in_csv_and_parquet() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("big.csv");
+    let truth = itcost::generate::write_large(&csv, 200_000, 42).unwrap();
+    let parquet = dir.path().join("big.parquet");
+    assert_cmd::Command::cargo_bin("itcost").unwrap().arg("convert").arg(&csv).arg("--out").arg(&parquet).assert().success();
+    for input in [&csv, &parquet] {
+        let out = assert_cmd::Command::cargo_bin("itcost")
+            .unwrap()
+            .arg("run")
+            .arg(input)
+            .args(["--central-it", "1510,1511", "--json"])
+            .assert()
+            .success();
+        let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+        let m = &v["municipalities"][0];
+        let ore = |x: &serde_json::Value| (x.as_f64().unwrap() * 100.0).round() as i64;
+        assert_eq!(m["lines"].as_u64().unwrap(), truth.lines);
+        assert_eq!(ore(&m["conservation"]["input_sum"]), truth.input_sum_ore);
+        assert_eq!(ore(&m["central_it_cost"]), truth.central_it_ore);
+        assert_eq!(ore(&m["outside_it_cost"]), truth.outside_it_ore);
+        assert_eq!(ore(&m["total_cost"]), truth.total_cost_ore);
+        assert_eq!(ore(&m["revenue"]), truth.revenue_ore);
+        assert_eq!(ore(&m["internal"]["costs"]), truth.internal_costs_ore);
+        assert_eq!(ore(&m["internal"]["revenues"]), truth.internal_revenues_ore);
+        assert_eq!(ore(&m["excluded"]), truth.excluded_ore);
+    }
+}
