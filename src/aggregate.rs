@@ -170,6 +170,8 @@ pub struct MunicipalityResult {
 pub struct MunicipalityInput<'a> {
     /// Name.
     pub name: &'a str,
+    /// The unit id its lines are stamped with (the name, or "name year" when the name occurs for several years).
+    pub id: &'a str,
     /// Year from the config.
     pub year: Option<i32>,
     /// What ingest read.
@@ -294,7 +296,7 @@ pub fn aggregate(
             Scope::ALL.iter().map(|s| (s.key(), Kr(0))).collect();
         let mut lines_classified = 0u64;
         for i in 0..groups.height() {
-            if g_muni[i].as_deref() != Some(input.name) {
+            if g_muni[i].as_deref() != Some(input.id) {
                 continue;
             }
             let amount = g_amount[i];
@@ -405,14 +407,19 @@ pub fn aggregate(
         }
         out.push(r);
     }
-    suspects_top(classified, &mut out)?;
+    let ids: Vec<&str> = inputs.iter().map(|i| i.id).collect();
+    suspects_top(classified, &ids, &mut out)?;
     Ok(out)
 }
 
 /// How many rows each top list keeps.
 pub const TOP_N: usize = 5;
 
-fn suspects_top(classified: &LazyFrame, results: &mut [MunicipalityResult]) -> Result<()> {
+fn suspects_top(
+    classified: &LazyFrame,
+    ids: &[&str],
+    results: &mut [MunicipalityResult],
+) -> Result<()> {
     let susp = classified.clone().filter(col("it_suspect").eq(lit(true)));
     let lists: [(&str, Option<&str>); 3] = [
         ("account", Some("account_text")),
@@ -444,11 +451,10 @@ fn suspects_top(classified: &LazyFrame, results: &mut [MunicipalityResult]) -> R
         };
         let a = ints(&df, "amount")?;
         let n = ints(&df, "lines")?;
-        for r in results.iter_mut() {
+        for (r, id) in results.iter_mut().zip(ids) {
             let items: Vec<TopItem> = (0..df.height())
                 .filter(|&i| {
-                    m[i].as_deref() == Some(r.name.as_str())
-                        && k[i].as_deref().is_some_and(|s| !s.is_empty())
+                    m[i].as_deref() == Some(*id) && k[i].as_deref().is_some_and(|s| !s.is_empty())
                 })
                 .take(TOP_N)
                 .map(|i| TopItem {

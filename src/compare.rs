@@ -62,6 +62,17 @@ pub struct Benchmark {
     pub cost_to_target: Option<std::collections::BTreeMap<String, Kr>>,
 }
 
+/// A row's label: its name, or "name year" when the name occurs for several years.
+pub fn row_label(rows: &[BenchmarkRow], row: &BenchmarkRow) -> String {
+    match (
+        rows.iter().filter(|r| r.name == row.name).count() > 1,
+        row.year,
+    ) {
+        (true, Some(y)) => format!("{} {y}", row.name),
+        _ => row.name.clone(),
+    }
+}
+
 /// Builds the benchmark from the municipality results.
 pub fn benchmark(
     results: &[MunicipalityResult],
@@ -155,7 +166,7 @@ pub fn benchmark(
         target_share: target_ppm.map(|p| p as f64 / 1e6),
         cost_to_target: target_ppm.map(|_| {
             rows.iter()
-                .filter_map(|r| r.cost_to_target.map(|c| (r.name.clone(), c)))
+                .filter_map(|r| r.cost_to_target.map(|c| (row_label(&rows, r), c)))
                 .collect()
         }),
         rows,

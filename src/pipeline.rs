@@ -33,15 +33,36 @@ pub struct RunResult {
 /// Runs the whole pipeline for a config.
 pub fn run(config: RunConfig) -> Result<RunResult> {
     let rules = RuleSet::load(config.rules.as_deref())?;
+    // A municipality may appear once per year: (name, year) identifies a unit of the run, and the ledger lines are
+    // stamped with a unit id (the name, or "name year" when the name occurs for several years).
     let mut seen = std::collections::HashSet::new();
+    let mut name_count: HashMap<&str, usize> = HashMap::new();
     for m in &config.municipalities {
-        if !seen.insert(m.name.clone()) {
+        *name_count.entry(m.name.as_str()).or_default() += 1;
+    }
+    for m in &config.municipalities {
+        if name_count[m.name.as_str()] > 1 && m.year.is_none() {
             return Err(Error::rules(format!(
-                "municipality '{}' is listed twice in the config",
+                "municipality '{}' is listed several times: give each entry its year = … so they can be told apart",
                 m.name
             )));
         }
+        if !seen.insert((m.name.clone(), m.year)) {
+            return Err(Error::rules(format!(
+                "municipality '{}'{} is listed twice in the config",
+                m.name,
+                m.year.map(|y| format!(" {y}")).unwrap_or_default()
+            )));
+        }
     }
+    let unit_ids: Vec<String> = config
+        .municipalities
+        .iter()
+        .map(|m| match (name_count[m.name.as_str()] > 1, m.year) {
+            (true, Some(y)) => format!("{} {y}", m.name),
+            _ => m.name.clone(),
+        })
+        .collect();
     // Read every file in parallel (each file is parsed by one thread).
     let jobs: Vec<(usize, &std::path::PathBuf)> = config
         .municipalities
@@ -54,7 +75,7 @@ pub fn run(config: RunConfig) -> Result<RunResult> {
         .map(|(i, path)| {
             let m = &config.municipalities[*i];
             let opts = ReadOptions {
-                municipality: Some(m.name.clone()),
+                municipality: Some(unit_ids[*i].clone()),
                 year: m.year,
                 columns: m.columns.clone(),
                 sheet: m.sheet.clone(),
@@ -76,7 +97,8 @@ pub fn run(config: RunConfig) -> Result<RunResult> {
     let munis: HashMap<String, MunicipalityKeys> = config
         .municipalities
         .iter()
-        .map(|m| (m.name.clone(), MunicipalityKeys::from(m)))
+        .zip(&unit_ids)
+        .map(|(m, id)| (id.clone(), MunicipalityKeys::from(m)))
         .collect();
     let (classified, distinct_keys) = classify(ledger, &rules, &config.outside_scope, &munis)?;
     let classified = classified.cache();
@@ -85,6 +107,7 @@ pub fn run(config: RunConfig) -> Result<RunResult> {
         .iter()
         .enumerate()
         .map(|(i, m)| MunicipalityInput {
+            id: &unit_ids[i],
             name: &m.name,
             year: m.year,
             reports: inputs

@@ -223,7 +223,7 @@ fn benchmark(o: &mut String, b: &Benchmark) {
         let _ = write!(
             o,
             "  {:<16} {:>14} {:>16} {:>8} {:>4}",
-            row.name,
+            crate::compare::row_label(&b.rows, row),
             format_kr(row.it_cost.0),
             format_kr(row.denominator_value.0),
             pct(row.share),

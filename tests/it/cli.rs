@@ -287,3 +287,47 @@ fn readme_walkthrough_is_real_output() {
     }
     assert!(checked >= 15, "only {checked} lines checked");
 }
+
+#[test]
+fn one_municipality_over_several_years() {
+    let dir = tempfile::tempdir().unwrap();
+    let ledger = crate::root().join("sample-ledgers/mellerud-2024.csv");
+    let cfg = dir.path().join("years.toml");
+    std::fs::write(
+        &cfg,
+        format!(
+            "target_share = \"2.5%\"\n[[municipality]]\nname = \"Mellerud\"\nyear = 2023\nledgers = [{l:?}]\ncentral_it = [\"1510\", \"1511\"]\n\
+             [[municipality]]\nname = \"Mellerud\"\nyear = 2024\nledgers = [{l:?}]\ncentral_it = [\"1510\"]\n",
+            l = ledger.display().to_string()
+        ),
+    )
+    .unwrap();
+    let out = itcost()
+        .args(["run", "--json", "--config"])
+        .arg(&cfg)
+        .assert()
+        .success();
+    let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    let ms = v["municipalities"].as_array().unwrap();
+    assert_eq!(ms.len(), 2);
+    assert_eq!(
+        (ms[0]["year"].as_i64(), ms[1]["year"].as_i64()),
+        (Some(2023), Some(2024))
+    );
+    assert_eq!(ms[0]["central_it_cost"], 12536252.0);
+    assert!(
+        ms[1]["central_it_cost"].as_f64().unwrap() < 12536252.0,
+        "each year keeps its own central IT list"
+    );
+    assert_eq!(ms[0]["lines"], ms[1]["lines"]);
+    assert!(v["benchmark"]["cost_to_target"]["Mellerud 2023"].is_number());
+    assert!(v["benchmark"]["cost_to_target"]["Mellerud 2024"].is_number());
+    // The same name twice without years cannot be told apart.
+    std::fs::write(&cfg, format!("[[municipality]]\nname = \"M\"\nledgers = [{l:?}]\n[[municipality]]\nname = \"M\"\nledgers = [{l:?}]\n", l = ledger.display().to_string())).unwrap();
+    let out = itcost()
+        .args(["run", "--config"])
+        .arg(&cfg)
+        .assert()
+        .code(3);
+    assert!(String::from_utf8_lossy(&out.get_output().stderr).contains("give each entry its year"));
+}

@@ -7,7 +7,14 @@ fn large_generated_ledger_matches_its_truth_in_csv_and_parquet() {
     let csv = dir.path().join("big.csv");
     let truth = itcost::generate::write_large(&csv, 200_000, 42).unwrap();
     let parquet = dir.path().join("big.parquet");
-    assert_cmd::Command::cargo_bin("itcost").unwrap().arg("convert").arg(&csv).arg("--out").arg(&parquet).assert().success();
+    assert_cmd::Command::cargo_bin("itcost")
+        .unwrap()
+        .arg("convert")
+        .arg(&csv)
+        .arg("--out")
+        .arg(&parquet)
+        .assert()
+        .success();
     for input in [&csv, &parquet] {
         let out = assert_cmd::Command::cargo_bin("itcost")
             .unwrap()
