@@ -49,6 +49,12 @@ enum Command {
         after_help = "Examples:\n  itcost check                 (the embedded default rules)\n  itcost check my-rules.toml\n  itcost check --config dalsland.toml"
     )]
     Check(CheckArgs),
+    /// Explain how one ledger line (or a made-up one) is classified: which rule decided, why, and which other
+    /// rules would have matched.
+    #[command(
+        after_help = "Examples:\n  itcost explain --account 6412 --account-text \"Datorer och kringutrustning\" --cost-centre 3000\n  itcost explain --account 7412 --account-text IT-tjänster --cost-centre 1510 --central-it 1510,1511\n  itcost explain sample-ledgers/mellerud-2024.csv --line 120 --central-it 1510,1511"
+    )]
+    Explain(ExplainArgs),
     /// Convert ledgers to itcost's canonical Parquet ledger (much faster to read again).
     #[command(
         after_help = "Examples:\n  itcost convert huvudbok-2024.csv --out mellerud-2024.parquet\n  itcost convert --config dalsland.toml --out dalsland-parquet/   (municipality=NAME/year=YYYY/ledger.parquet)\n  itcost run mellerud-2024.parquet --central-it 1510,1511"
@@ -132,6 +138,45 @@ struct InspectArgs {
 }
 
 #[derive(Args, Debug)]
+struct ExplainArgs {
+    /// A ledger to take the line from (with --line).
+    ledger: Option<PathBuf>,
+    /// The line number in the ledger (as in error messages and classified.parquet).
+    #[arg(long, requires = "ledger")]
+    line: Option<u32>,
+    /// Account.
+    #[arg(long)]
+    account: Option<String>,
+    /// Account text.
+    #[arg(long, default_value = "")]
+    account_text: String,
+    /// Cost centre.
+    #[arg(long, default_value = "")]
+    cost_centre: String,
+    /// Supplier.
+    #[arg(long, default_value = "")]
+    supplier: String,
+    /// Line text.
+    #[arg(long, default_value = "")]
+    text: String,
+    /// Counterpart (Motpart).
+    #[arg(long, default_value = "")]
+    counterpart: String,
+    /// Central IT cost centres.
+    #[arg(long, value_name = "LIST")]
+    central_it: Vec<String>,
+    /// Pools counted outside central IT: narrow (default), wide, or a list.
+    #[arg(long, default_value = "narrow")]
+    scope: String,
+    /// Rules file (default: the embedded Kommun-Bas 13 rules).
+    #[arg(short, long)]
+    rules: Option<PathBuf>,
+    /// Map an export's column: FIELD=HEADER; repeatable.
+    #[arg(long = "column", value_name = "FIELD=HEADER")]
+    columns: Vec<String>,
+}
+
+#[derive(Args, Debug)]
 struct ConvertArgs {
     /// Ledger files of one municipality (any readable format).
     ledgers: Vec<PathBuf>,
@@ -195,6 +240,7 @@ pub fn main() -> i32 {
         Command::Check(a) => cmd_check(a),
         Command::Generate(a) => cmd_generate(a),
         Command::Convert(a) => cmd_convert(a),
+        Command::Explain(a) => cmd_explain(a),
     };
     match result {
         Ok(()) => 0,
@@ -534,6 +580,146 @@ fn cmd_inspect(a: InspectArgs) -> Result<()> {
                 );
             }
         }
+    }
+    emit(&o)
+}
+
+fn cmd_explain(a: ExplainArgs) -> Result<()> {
+    use crate::classify::{decide, MunicipalityKeys};
+    use crate::rules::KeyView;
+    let rules = crate::rules::RuleSet::load(a.rules.as_deref())?;
+    let (scope_pools, scope_name) =
+        config::parse_scope(&a.scope).map_err(|e| Error::rules(format!("--scope: {e}")))?;
+    let central = config::parse_codes(&a.central_it)
+        .map_err(|e| Error::rules(format!("--central-it: {e}")))?;
+    let mut v: [String; 6] = [
+        a.account.clone().unwrap_or_default(),
+        a.account_text.clone(),
+        a.cost_centre.clone(),
+        a.supplier.clone(),
+        a.text.clone(),
+        a.counterpart.clone(),
+    ];
+    let mut origin = String::from("as given on the command line");
+    if let (Some(ledger), Some(line)) = (&a.ledger, a.line) {
+        let ing = read_ledger(
+            ledger,
+            &ReadOptions {
+                columns: parse_column_args(&a.columns)?,
+                ..Default::default()
+            },
+        )?;
+        let lines = ing.frame.column("line")?.u32()?.clone();
+        let idx = lines.iter().position(|l| l == Some(line)).ok_or_else(|| {
+            Error::input(format!(
+                "{}:{line}: no ledger line there (header, title or blank line, or past the end)",
+                ledger.display()
+            ))
+        })?;
+        for (slot, col) in v.iter_mut().zip([
+            "account",
+            "account_text",
+            "cost_centre",
+            "supplier",
+            "text",
+            "counterpart",
+        ]) {
+            *slot = ing
+                .frame
+                .column(col)?
+                .str()?
+                .get(idx)
+                .unwrap_or("")
+                .to_string();
+        }
+        let amount = ing.frame.column("amount_ore")?.i64()?.get(idx).unwrap_or(0);
+        origin = format!(
+            "{}:{line}, amount {} kr",
+            ledger.display(),
+            format_sv(amount)
+        );
+    } else if a.account.is_none() {
+        return Err(Error::rules("explain: give --account … (and optionally --account-text, --cost-centre, …) or LEDGER --line N"));
+    }
+    let lower: Vec<String> = v.iter().map(|x| x.to_lowercase()).collect();
+    let is_central = !v[2].is_empty() && crate::rules::pattern::any_code(&central, &v[2]);
+    let key = KeyView {
+        account: &v[0],
+        account_text: &lower[1],
+        cost_centre: &v[2],
+        supplier: &lower[3],
+        text: &lower[4],
+        counterpart: &v[5],
+        central_it: is_central,
+    };
+    let m = MunicipalityKeys {
+        central_it: central.clone(),
+        internal_counterparts: Vec::new(),
+    };
+    let d = decide(&rules, &scope_pools, &m, &key);
+    let mut o = String::new();
+    outln!(o, "line        {origin}");
+    outln!(o, "            account {} '{}', cost centre '{}'{}, supplier '{}', text '{}', counterpart '{}'", v[0], v[1], v[2], if is_central { " (central IT)" } else { "" }, v[3], v[4], v[5]);
+    outln!(o, "rules       {} ({})", rules.source, rules.name);
+    outln!(
+        o,
+        "kind        {}",
+        d.kind
+            .map(|k| k.key())
+            .unwrap_or("none: the account is in no [accounts] class")
+    );
+    let rule = rules.rules.iter().find(|r| r.id == d.rule_id);
+    match rule {
+        Some(r) => outln!(
+            o,
+            "decided by  rule '{}' (line {}): {}",
+            r.id,
+            r.line,
+            r.why
+        ),
+        None => outln!(o, "decided by  {}", d.rule_id),
+    }
+    outln!(
+        o,
+        "result      place {} · pool {} · sub-pool {} · tower {} · IT rule: {} · outside-IT scope {} ({})",
+        d.scope.key(),
+        d.pool.map(|p| p.name()).unwrap_or("-"),
+        d.sub_pool.unwrap_or("-"),
+        d.tower.unwrap_or("-"),
+        if d.it { "yes" } else { "no" },
+        scope_name,
+        scope_pools.iter().map(|p| p.name()).collect::<Vec<_>>().join(", ")
+    );
+    if d.suspect {
+        outln!(
+            o,
+            "suspect     yes: looks like IT (a [suspect] keyword) but no IT rule took it"
+        );
+    }
+    let others: Vec<String> = rules
+        .matching(&key)
+        .filter(|r| r.id != d.rule_id)
+        .map(|r| format!("'{}' (line {})", r.id, r.line))
+        .collect();
+    if d.rule_id.starts_with("accounts.")
+        || d.rule_id.starts_with("internal.")
+        || d.rule_id.starts_with("config.")
+    {
+        if !others.is_empty() {
+            outln!(
+                o,
+                "not reached {} (the [accounts]/[internal] declarations come first)",
+                others.join(", ")
+            );
+        }
+    } else if others.is_empty() {
+        outln!(o, "also match  none");
+    } else {
+        outln!(
+            o,
+            "also match  {} (later in the file, so they do not decide)",
+            others.join(", ")
+        );
     }
     emit(&o)
 }

@@ -331,3 +331,53 @@ fn one_municipality_over_several_years() {
         .code(3);
     assert!(String::from_utf8_lossy(&out.get_output().stderr).contains("give each entry its year"));
 }
+
+#[test]
+fn explain_names_the_deciding_rule_and_the_shadowed_ones() {
+    let out = itcost()
+        .args([
+            "explain",
+            "--account",
+            "6412",
+            "--account-text",
+            "Datorer och kringutrustning",
+            "--cost-centre",
+            "3000",
+        ])
+        .assert()
+        .success();
+    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert!(
+        text.contains("decided by  rule 'kb64-hardware' (line "),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "place outside_it · pool Hardware · sub-pool expense · tower End User · IT rule: yes"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("also match  'kb64-66-other'"), "{text}");
+    let out = itcost()
+        .current_dir(crate::root())
+        .args([
+            "explain",
+            "sample-ledgers/mellerud-2024.csv",
+            "--line",
+            "2",
+            "--central-it",
+            "1510,1511",
+        ])
+        .assert()
+        .success();
+    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert!(
+        text.starts_with("line        sample-ledgers/mellerud-2024.csv:2, amount "),
+        "{text}"
+    );
+    itcost()
+        .current_dir(crate::root())
+        .args(["explain", "sample-ledgers/mellerud-2024.csv", "--line", "1"])
+        .assert()
+        .code(2);
+}

@@ -77,3 +77,56 @@ proptest! {
         prop_assert_eq!(m.total_cost.0 + m.revenue.0, m.net_cost.0);
     }
 }
+
+fn read_bytes(bytes: &[u8], name: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join(name);
+    std::fs::write(&p, bytes).unwrap();
+    // Ok or a clean error; a panic fails the test.
+    let _ = itcost::ingest::read_ledger(&p, &itcost::ingest::ReadOptions::default());
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    #[test]
+    fn ledger_reader_never_panics_on_mangled_csv(
+        lines in proptest::collection::vec(
+            proptest::collection::vec(prop_oneof![
+                Just("6412".to_string()), Just("\"a;b\"".to_string()), Just("\"".to_string()), Just("1 234,5".to_string()),
+                Just("(12)".to_string()), Just("2024-13-01".to_string()), Just("".to_string()), Just("#REF!".to_string()),
+                "\\PC{0,6}",
+            ], 0..6),
+            0..12),
+        delim in prop_oneof![Just(";"), Just(","), Just("\t")],
+    ) {
+        let mut text = format!("Konto{d}Ansvar{d}Datum{d}Belopp\n", d = delim);
+        for l in &lines {
+            text.push_str(&l.join(delim));
+            text.push('\n');
+        }
+        read_bytes(text.as_bytes(), "mangled.csv");
+    }
+
+    #[test]
+    fn sie_reader_never_panics(
+        records in proptest::collection::vec(prop_oneof![
+            Just("#VER A 1 20240101 \"x\"".to_string()), Just("{".to_string()), Just("}".to_string()),
+            Just("#TRANS 6412 {1 \"10\"} 100.00".to_string()), Just("#TRANS 1930 {} -100.00 20240102".to_string()),
+            Just("#TRANS 6412 {1".to_string()), Just("#RTRANS 6412 {} 5".to_string()), Just("#BTRANS 6412 {} 5".to_string()),
+            Just("#PSALDO 0 202401 6412 {1 \"A\"} 10.00".to_string()), Just("#PSALDO 0 2024 6412 {} x".to_string()),
+            Just("#RES 0 3010 -5.00".to_string()), Just("#UB 0 1930 7".to_string()), Just("#KONTO 6412 \"Datorer\"".to_string()),
+            "#[A-Z]{2,7} \\PC{0,12}",
+        ], 0..30),
+    ) {
+        let text = format!("#FLAGGA 0\n#SIETYP 4\n{}\n", records.join("\n"));
+        read_bytes(text.as_bytes(), "mangled.se");
+    }
+
+    #[test]
+    fn rules_parser_never_panics(src in "\\PC{0,200}") {
+        let _ = itcost::rules::parse_rules(&src, itcost::rules::RulesSource::Builtin("fuzz"));
+        let head = format!("[accounts]\ncost = [\"6*\"]\n[[rule]]\nid = \"x\"\n{src}\n");
+        let _ = itcost::rules::parse_rules(&head, itcost::rules::RulesSource::Builtin("fuzz"));
+    }
+}
