@@ -206,35 +206,21 @@ fn bools(df: &DataFrame, name: &str) -> Result<Vec<bool>> {
 
 /// Aggregates a classified ledger into one result per municipality, in the order given; checks conservation.
 pub fn aggregate(
-    classified: &LazyFrame,
+    key_table: &DataFrame,
+    suspects: &DataFrame,
     inputs: &[MunicipalityInput<'_>],
     denominator: Denominator,
 ) -> Result<Vec<MunicipalityResult>> {
-    let groups = classified
-        .clone()
-        .group_by([
-            col("municipality"),
-            col("scope"),
-            col("kind"),
-            col("pool"),
-            col("rule_id"),
-            col("is_it"),
-            col("it_suspect"),
-        ])
-        .agg([
-            col("amount_ore").sum().alias("amount"),
-            len().alias("lines"),
-        ])
-        .collect()?;
-    let g_muni = strs(&groups, "municipality")?;
-    let g_scope = strs(&groups, "scope")?;
-    let g_kind = strs(&groups, "kind")?;
-    let g_pool = strs(&groups, "pool")?;
-    let g_rule = strs(&groups, "rule_id")?;
-    let g_it = bools(&groups, "is_it")?;
-    let g_susp = bools(&groups, "it_suspect")?;
-    let g_amount = ints(&groups, "amount")?;
-    let g_lines = ints(&groups, "lines")?;
+    // One row per distinct key (with its decision, sum and line count): a few thousand rows at most.
+    let groups = key_table;
+    let g_muni = strs(groups, "municipality")?;
+    let g_scope = strs(groups, "scope")?;
+    let g_kind = strs(groups, "kind")?;
+    let g_pool = strs(groups, "pool")?;
+    let g_rule = strs(groups, "rule_id")?;
+    let g_it = bools(groups, "is_it")?;
+    let g_amount = ints(groups, "amount")?;
+    let g_lines = ints(groups, "lines")?;
 
     let mut out = Vec::new();
     for input in inputs {
@@ -359,17 +345,12 @@ pub fn aggregate(
                                 if g_it[i] {
                                     r.outside_it_out_of_scope += amount;
                                 }
-                                if g_susp[i] {
-                                    r.unclassified_it_suspect += amount;
-                                    r.unclassified_it_suspect_detail.lines += lines;
-                                }
                             }
                         }
                     }
                 }
             }
         }
-        r.unclassified_it_suspect_detail.amount = r.unclassified_it_suspect;
         r.internal.imbalance = Kr(r.internal.costs.0 + r.internal.revenues.0);
         r.internal_eliminated = r.internal.costs;
         r.net_cost = Kr(r.total_cost.0 + r.revenue.0);
@@ -408,69 +389,70 @@ pub fn aggregate(
         out.push(r);
     }
     let ids: Vec<&str> = inputs.iter().map(|i| i.id).collect();
-    suspects_top(classified, &ids, &mut out)?;
+    suspects_top(suspects, &ids, &mut out)?;
     Ok(out)
 }
 
 /// How many rows each top list keeps.
 pub const TOP_N: usize = 5;
 
+/// Sums the suspect lines per municipality and fills the top accounts, suppliers and texts.
 fn suspects_top(
-    classified: &LazyFrame,
+    suspects: &DataFrame,
     ids: &[&str],
     results: &mut [MunicipalityResult],
 ) -> Result<()> {
-    let susp = classified.clone().filter(col("it_suspect").eq(lit(true)));
-    let lists: [(&str, Option<&str>); 3] = [
-        ("account", Some("account_text")),
-        ("supplier", None),
-        ("text", None),
-    ];
-    for (which, (key, label)) in lists.iter().enumerate() {
-        let mut by = vec![col("municipality"), col(*key)];
-        if let Some(l) = label {
-            by.push(col(*l));
-        }
-        let df = susp
-            .clone()
-            .group_by(by)
-            .agg([
-                col("amount_ore").sum().alias("amount"),
-                len().alias("lines"),
-            ])
-            .sort_by_exprs(
-                [col("municipality"), col("amount"), col(*key)],
-                SortMultipleOptions::default().with_order_descending_multi([false, true, false]),
-            )
-            .collect()?;
-        let m = strs(&df, "municipality")?;
-        let k = strs(&df, key)?;
-        let lab = match label {
-            Some(l) => strs(&df, l)?,
-            None => vec![None; df.height()],
-        };
-        let a = ints(&df, "amount")?;
-        let n = ints(&df, "lines")?;
-        for (r, id) in results.iter_mut().zip(ids) {
-            let items: Vec<TopItem> = (0..df.height())
-                .filter(|&i| {
-                    m[i].as_deref() == Some(*id) && k[i].as_deref().is_some_and(|s| !s.is_empty())
-                })
-                .take(TOP_N)
-                .map(|i| TopItem {
-                    key: k[i].clone().unwrap_or_default(),
-                    label: lab[i].clone().unwrap_or_default(),
-                    amount: Kr(a[i]),
-                    lines: n[i] as u64,
-                })
-                .collect();
-            let d = &mut r.unclassified_it_suspect_detail;
-            match which {
-                0 => d.top_accounts = items,
-                1 => d.top_suppliers = items,
-                _ => d.top_texts = items,
+    let m = strs(suspects, "municipality")?;
+    let acc = strs(suspects, "account")?;
+    let acc_text = strs(suspects, "account_text")?;
+    let sup = strs(suspects, "supplier")?;
+    let txt = strs(suspects, "text")?;
+    let amount = ints(suspects, "amount")?;
+    let lines = ints(suspects, "lines")?;
+    for (r, id) in results.iter_mut().zip(ids) {
+        let mut by: [BTreeMap<(String, String), (i64, u64)>; 3] = Default::default();
+        let d = &mut r.unclassified_it_suspect_detail;
+        for i in 0..suspects.height() {
+            if m[i].as_deref() != Some(*id) {
+                continue;
+            }
+            d.amount += amount[i];
+            d.lines += lines[i] as u64;
+            let keys = [
+                (
+                    acc[i].clone().unwrap_or_default(),
+                    acc_text[i].clone().unwrap_or_default(),
+                ),
+                (sup[i].clone().unwrap_or_default(), String::new()),
+                (txt[i].clone().unwrap_or_default(), String::new()),
+            ];
+            for (map, k) in by.iter_mut().zip(keys) {
+                if k.0.is_empty() {
+                    continue;
+                }
+                let e = map.entry(k).or_default();
+                e.0 += amount[i];
+                e.1 += lines[i] as u64;
             }
         }
+        let top = |map: &BTreeMap<(String, String), (i64, u64)>| -> Vec<TopItem> {
+            let mut v: Vec<TopItem> = map
+                .iter()
+                .map(|((key, label), (a, n))| TopItem {
+                    key: key.clone(),
+                    label: label.clone(),
+                    amount: Kr(*a),
+                    lines: *n,
+                })
+                .collect();
+            v.sort_by(|a, b| b.amount.cmp(&a.amount).then_with(|| a.key.cmp(&b.key)));
+            v.truncate(TOP_N);
+            v
+        };
+        d.top_accounts = top(&by[0]);
+        d.top_suppliers = top(&by[1]);
+        d.top_texts = top(&by[2]);
+        r.unclassified_it_suspect = d.amount;
     }
     Ok(())
 }

@@ -246,19 +246,24 @@ pub const OUTPUT_COLUMNS: [&str; 8] = [
     "it_suspect",
 ];
 
-/// Classifies a canonical ledger: returns it with the [`OUTPUT_COLUMNS`] added, and the number of distinct keys.
+/// Classifies a canonical ledger: decides every distinct key tuple and sums the lines per key.
 pub fn classify(
     ledger: LazyFrame,
     rules: &RuleSet,
     scope_pools: &[Pool],
     munis: &HashMap<String, MunicipalityKeys>,
-) -> Result<(LazyFrame, usize)> {
+) -> Result<Classified> {
     let keys = key_columns(rules, munis);
     let key_exprs: Vec<Expr> = keys.iter().map(|k| col(*k)).collect();
+    // One pass over the lines: every distinct key with its sum and line count. Everything downstream of this
+    // (places, pools, benchmark) is computed on these few thousand rows, not on the lines.
     let distinct = ledger
         .clone()
-        .select(key_exprs.clone())
-        .unique_stable(None, UniqueKeepStrategy::Any)
+        .group_by(key_exprs.clone())
+        .agg([
+            col("amount_ore").sum().alias("amount"),
+            len().alias("lines"),
+        ])
         .collect()?;
     let n = distinct.height();
     let get = |name: &str| -> Result<Vec<Option<String>>> {
@@ -357,8 +362,33 @@ pub fn classify(
     ));
     let table = DataFrame::new(n, cols)
         .map_err(|e| Error::internal(format!("building the decision table: {e}")))?;
+    let mut key_table = table.clone();
+    key_table.with_column(distinct.column("amount")?.clone())?;
+    key_table.with_column(distinct.column("lines")?.cast(&DataType::Int64)?)?;
+    Ok(Classified {
+        decisions: table,
+        keys: key_table,
+        key_columns: keys,
+    })
+}
+
+/// The result of classification.
+pub struct Classified {
+    /// One row per distinct key: the key columns and the decision columns.
+    pub decisions: DataFrame,
+    /// One row per distinct key: the key columns, the decision columns, `amount` (öre) and `lines`.
+    pub keys: DataFrame,
+    /// The key columns.
+    pub key_columns: Vec<&'static str>,
+}
+
+/// Every line with its decision: the classified ledger written by `--out` (built only then; the figures come
+/// from the key table).
+pub fn classified_lines(ledger: LazyFrame, rules: &RuleSet, c: &Classified) -> Result<LazyFrame> {
+    let key_exprs: Vec<Expr> = c.key_columns.iter().map(|k| col(*k)).collect();
+    let keys = &c.key_columns;
     let mut joined = ledger.join(
-        table.lazy(),
+        c.decisions.clone().lazy(),
         key_exprs.clone(),
         key_exprs,
         left_join_keep_order(),
@@ -413,5 +443,99 @@ pub fn classify(
             .drop(polars::prelude::cols(helpers));
     }
     let joined = joined.drop(polars::prelude::cols(["it_suspect_candidate"]));
-    Ok((joined, n))
+    Ok(joined)
+}
+
+/// The lines that look like IT but that no IT rule took (suspects), summed per municipality, account, account
+/// text, supplier and text. Suspect keywords are evaluated once per distinct account text, supplier and text;
+/// only the (few) lines with a hit are joined to the candidate keys.
+pub fn suspect_lines(
+    ledger: &LazyFrame,
+    rules: &RuleSet,
+    classified: &Classified,
+) -> Result<DataFrame> {
+    let empty = || -> Result<DataFrame> {
+        Ok(DataFrame::new(
+            0,
+            vec![
+                Column::new_empty("municipality".into(), &DataType::String),
+                Column::new_empty("account".into(), &DataType::String),
+                Column::new_empty("account_text".into(), &DataType::String),
+                Column::new_empty("supplier".into(), &DataType::String),
+                Column::new_empty("text".into(), &DataType::String),
+                Column::new_empty("amount".into(), &DataType::Int64),
+                Column::new_empty("lines".into(), &DataType::Int64),
+            ],
+        )?)
+    };
+    let Some(matcher) = &rules.suspect else {
+        return empty();
+    };
+    let mut lines = ledger.clone();
+    let mut any_hit = lit(false);
+    for column in ["account_text", "supplier", "text"] {
+        let values = ledger
+            .clone()
+            .select([col(column)])
+            .unique(None, UniqueKeepStrategy::Any)
+            .collect()?;
+        let hits: Vec<String> = values
+            .column(column)?
+            .str()?
+            .iter()
+            .flatten()
+            .filter(|v| !v.is_empty() && matcher.matches_lower(&v.to_lowercase()))
+            .map(str::to_string)
+            .collect();
+        let flag = format!("_{column}_hit");
+        let n = hits.len();
+        let table = DataFrame::new(
+            n,
+            vec![
+                Column::new(column.into(), hits),
+                Column::new(flag.as_str().into(), vec![true; n]),
+            ],
+        )?;
+        lines = lines.join(
+            table.lazy(),
+            [col(column)],
+            [col(column)],
+            JoinArgs::new(JoinType::Left),
+        );
+        any_hit = any_hit.or(col(flag.as_str()).fill_null(lit(false)));
+    }
+    let candidates = classified
+        .keys
+        .clone()
+        .lazy()
+        .filter(col("it_suspect_candidate"))
+        .select(
+            classified
+                .key_columns
+                .iter()
+                .map(|k| col(*k))
+                .collect::<Vec<_>>(),
+        );
+    let key_exprs: Vec<Expr> = classified.key_columns.iter().map(|k| col(*k)).collect();
+    let out = lines
+        .filter(any_hit)
+        .join(
+            candidates,
+            key_exprs.clone(),
+            key_exprs,
+            JoinArgs::new(JoinType::Inner),
+        )
+        .group_by([
+            col("municipality"),
+            col("account"),
+            col("account_text"),
+            col("supplier"),
+            col("text"),
+        ])
+        .agg([
+            col("amount_ore").sum().alias("amount"),
+            len().cast(DataType::Int64).alias("lines"),
+        ])
+        .collect()?;
+    Ok(out)
 }

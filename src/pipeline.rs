@@ -2,7 +2,7 @@
 //! `report` renders what it returns.
 
 use crate::aggregate::{aggregate, MunicipalityInput, MunicipalityResult};
-use crate::classify::{classify, MunicipalityKeys};
+use crate::classify::{classified_lines, classify, suspect_lines, Classified, MunicipalityKeys};
 use crate::compare::{benchmark, Benchmark};
 use crate::config::RunConfig;
 use crate::error::{Error, Result};
@@ -26,8 +26,10 @@ pub struct RunResult {
     pub benchmark: Benchmark,
     /// Distinct key tuples the rules were evaluated on.
     pub distinct_keys: usize,
-    /// The classified ledger (every input line with its place, pool, sub-pool, tower and rule id).
-    pub classified: LazyFrame,
+    /// The canonical ledger of the run (lazy).
+    pub ledger: LazyFrame,
+    /// The decisions per distinct key, with sums.
+    pub classified: Classified,
 }
 
 /// Runs the whole pipeline for a config.
@@ -100,8 +102,9 @@ pub fn run(config: RunConfig) -> Result<RunResult> {
         .zip(&unit_ids)
         .map(|(m, id)| (id.clone(), MunicipalityKeys::from(m)))
         .collect();
-    let (classified, distinct_keys) = classify(ledger, &rules, &config.outside_scope, &munis)?;
-    let classified = classified.cache();
+    let classified = classify(ledger.clone(), &rules, &config.outside_scope, &munis)?;
+    let distinct_keys = classified.keys.height();
+    let suspects = suspect_lines(&ledger, &rules, &classified)?;
     let agg_inputs: Vec<MunicipalityInput<'_>> = config
         .municipalities
         .iter()
@@ -121,7 +124,8 @@ pub fn run(config: RunConfig) -> Result<RunResult> {
             population: m.population,
         })
         .collect();
-    let municipalities = aggregate(&classified, &agg_inputs, config.denominator)?;
+    let municipalities = aggregate(&classified.keys, &suspects, &agg_inputs, config.denominator)?;
+
     let benchmark = benchmark(
         &municipalities,
         config.numerator,
@@ -135,6 +139,15 @@ pub fn run(config: RunConfig) -> Result<RunResult> {
         municipalities,
         benchmark,
         distinct_keys,
+        ledger,
         classified,
     })
+}
+
+impl RunResult {
+    /// The classified ledger: every input line with its place, kind, pool, sub-pool, tower and rule id
+    /// (a lazy plan; only `--out` executes it).
+    pub fn classified_lines(&self) -> Result<LazyFrame> {
+        classified_lines(self.ledger.clone(), &self.rules, &self.classified)
+    }
 }

@@ -111,8 +111,7 @@ pub fn write_all(r: &RunResult, dir: &Path) -> Result<Vec<PathBuf>> {
     written.push(p);
     let p = dir.join("classified.parquet");
     let mut df = r
-        .classified
-        .clone()
+        .classified_lines()?
         .sort(
             ["file", "line"],
             SortMultipleOptions::default().with_maintain_order(true),
