@@ -4,6 +4,7 @@ use super::columns::{ColumnMap, Field};
 use super::detect::{decode, delimiter_name, sniff_delimiter, Encoding};
 use super::ledger::LedgerBuilder;
 use crate::error::{Error, Result};
+use rayon::prelude::*;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -25,12 +26,15 @@ pub struct TextLayout {
     pub open_supplier_ledger: bool,
 }
 
-/// Reads a delimited text ledger into `builder`; returns the layout and the sum of amounts read, in öre.
+/// Bytes of text per parallel parse chunk.
+const CHUNK_BYTES: usize = 8 << 20;
+
+/// Reads a delimited text ledger; returns the layout, the lines (one builder per chunk, in file order) and the sum
+/// of amounts read, in öre. The body is cut into chunks at line ends outside quoted fields and parsed in parallel.
 pub fn read(
     path: &Path,
     explicit: &BTreeMap<Field, String>,
-    builder: &mut LedgerBuilder,
-) -> Result<(TextLayout, i64)> {
+) -> Result<(TextLayout, Vec<LedgerBuilder>, i64)> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
     let (text, encoding) = decode(&bytes);
     drop(bytes);
@@ -59,10 +63,85 @@ pub fn read(
     };
     super::table::check_explicit(&shown, header_line, explicit, &columns, &headers)?;
     let supplier_ledger = super::table::is_open_supplier_ledger(&headers, &columns);
-    let mut rows = super::table::RowReader::new(&shown, header_line, headers, &columns);
-    let mut lines = text[body_start..].split('\n').enumerate();
+    let body = &text[body_start..];
+    let chunks = split_chunks(body, CHUNK_BYTES);
+    let parsed: Vec<Result<(LedgerBuilder, i64)>> = chunks
+        .par_iter()
+        .map(|(first_line, chunk)| {
+            let mut builder = LedgerBuilder::with_capacity(chunk.len() / 100 + 16);
+            let mut rows =
+                super::table::RowReader::new(&shown, header_line, headers.clone(), &columns);
+            parse_lines(
+                chunk,
+                header_line + 1 + first_line,
+                delim,
+                &shown,
+                &mut rows,
+                &mut builder,
+            )?;
+            Ok((builder, rows.sum))
+        })
+        .collect();
+    let mut builders = Vec::with_capacity(parsed.len());
+    let mut sum = 0i64;
+    for p in parsed {
+        let (b, s) = p?;
+        sum = sum
+            .checked_add(s)
+            .ok_or_else(|| Error::input(format!("{shown}: the sum of the amounts overflows")))?;
+        builders.push(b);
+    }
+    Ok((
+        TextLayout {
+            encoding,
+            delimiter: delimiter_name(delim),
+            header_line,
+            columns,
+            open_supplier_ledger: supplier_ledger,
+        },
+        builders,
+        sum,
+    ))
+}
+
+/// Cuts `body` into chunks of about `target` bytes, each ending at a line end outside quotes; returns each
+/// chunk with the index of its first line (0-based, counted from the start of `body`).
+fn split_chunks(body: &str, target: usize) -> Vec<(usize, &str)> {
+    let bytes = body.as_bytes();
+    let mut out = Vec::new();
+    let (mut start, mut start_line, mut line, mut in_quotes) = (0usize, 0usize, 0usize, false);
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b'"' => in_quotes = !in_quotes,
+            b'\n' => {
+                line += 1;
+                if !in_quotes && i + 1 - start >= target {
+                    out.push((start_line, &body[start..=i]));
+                    start = i + 1;
+                    start_line = line;
+                }
+            }
+            _ => {}
+        }
+    }
+    if start < bytes.len() || out.is_empty() {
+        out.push((start_line, &body[start..]));
+    }
+    out
+}
+
+/// Parses the lines of one chunk; `first_line_no` is the file line number of its first line.
+fn parse_lines(
+    chunk: &str,
+    first_line_no: usize,
+    delim: u8,
+    shown: &str,
+    rows: &mut super::table::RowReader<'_>,
+    builder: &mut LedgerBuilder,
+) -> Result<()> {
+    let mut lines = chunk.split('\n').enumerate();
     while let Some((idx, first)) = lines.next() {
-        let line_no = header_line + 1 + idx;
+        let line_no = first_line_no + idx;
         // A quoted field may span lines: join until the quotes balance.
         let mut joined: Option<String> = None;
         if first.bytes().filter(|&b| b == b'"').count() % 2 == 1 {
@@ -91,17 +170,7 @@ pub fn read(
         split_record(raw_line, delim as char, &mut fields);
         rows.push(&fields, line_no, builder)?;
     }
-    let sum = rows.sum;
-    Ok((
-        TextLayout {
-            encoding,
-            delimiter: delimiter_name(delim),
-            header_line,
-            columns,
-            open_supplier_ledger: supplier_ledger,
-        },
-        sum,
-    ))
+    Ok(())
 }
 
 /// Splits a header line with CSV quoting rules.
@@ -169,6 +238,21 @@ mod tests {
         let mut v = Vec::new();
         split_record(s, d, &mut v);
         v.into_iter().map(|c| c.into_owned()).collect()
+    }
+
+    #[test]
+    fn chunks_end_at_line_ends_outside_quotes() {
+        let body = "a;1\nb;\"x\ny\";2\nc;3\nd;4\n";
+        let chunks = split_chunks(body, 4);
+        let joined: String = chunks.iter().map(|c| c.1).collect();
+        assert_eq!(joined, body, "chunks cover the body exactly");
+        // The quoted newline (inside "x\ny") never ends a chunk; first-line indexes count every newline before.
+        assert_eq!(
+            chunks.iter().map(|c| c.0).collect::<Vec<_>>(),
+            vec![0, 1, 3, 4]
+        );
+        assert_eq!(chunks[1].1, "b;\"x\ny\";2\n");
+        assert_eq!(split_chunks("", 4), vec![(0, "")]);
     }
 
     #[test]

@@ -158,7 +158,12 @@ pub fn read_ledger(path: &Path, opts: &ReadOptions) -> Result<Ingested> {
         return parquet::read(path, opts, detected_by);
     }
     let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
-    let mut builder = LedgerBuilder::with_capacity((size / 120) as usize + 16);
+    let mut builder = LedgerBuilder::with_capacity(if format == Format::DelimitedText {
+        0
+    } else {
+        (size / 120) as usize + 16
+    });
+    let mut more: Vec<LedgerBuilder> = Vec::new();
     let mut report = IngestReport {
         file: path.display().to_string(),
         format,
@@ -178,7 +183,8 @@ pub fn read_ledger(path: &Path, opts: &ReadOptions) -> Result<Ingested> {
     let mut default_year = None;
     match format {
         Format::DelimitedText => {
-            let (layout, sum) = csv_text::read(path, &opts.columns, &mut builder)?;
+            let (layout, builders, sum) = csv_text::read(path, &opts.columns)?;
+            more = builders;
             report.external_purchases_only = layout.open_supplier_ledger;
             report.layout = Some(layout);
             report.sum_ore = sum;
@@ -210,11 +216,18 @@ pub fn read_ledger(path: &Path, opts: &ReadOptions) -> Result<Ingested> {
             report.file
         ));
     }
-    let months: BTreeSet<i32> = builder.periods().iter().flatten().copied().collect();
+    if !more.is_empty() {
+        builder = more.remove(0);
+    }
+    let all_periods: Vec<Option<i32>> = std::iter::once(&builder)
+        .chain(more.iter())
+        .flat_map(|b| b.periods().iter().copied())
+        .collect();
+    let months: BTreeSet<i32> = all_periods.iter().flatten().copied().collect();
     report.year = opts
         .year
         .or(default_year)
-        .or_else(|| most_common_year(builder.periods()));
+        .or_else(|| most_common_year(&all_periods));
     report.municipality = opts
         .municipality
         .clone()
@@ -224,9 +237,12 @@ pub fn read_ledger(path: &Path, opts: &ReadOptions) -> Result<Ingested> {
                 .map(|s| s.to_string_lossy().into_owned())
                 .unwrap_or_else(|| "ledger".into())
         });
-    report.lines = builder.len();
+    report.lines = builder.len() + more.iter().map(LedgerBuilder::len).sum::<usize>();
     report.months = months.into_iter().collect();
-    let frame = builder.finish(&report.file, &report.municipality, report.year)?;
+    let mut frame = builder.finish(&report.file, &report.municipality, report.year)?;
+    for b in more {
+        frame.vstack_mut(&b.finish(&report.file, &report.municipality, report.year)?)?;
+    }
     Ok(Ingested { frame, report })
 }
 
