@@ -162,6 +162,8 @@ pub struct MunicipalityResult {
     /// True when a ledger holds external purchases only (open supplier ledger): total and net cost are then
     /// not the municipality's, and shares are given only against an external total.
     pub external_purchases_only: bool,
+    /// Things the reader of the figures must know (a central IT cost centre that occurs nowhere, …).
+    pub warnings: Vec<String>,
     /// The conservation check.
     pub conservation: Conservation,
 }
@@ -262,6 +264,7 @@ pub fn aggregate(
             rules_fired: BTreeMap::new(),
             population: input.population,
             external_purchases_only: input.reports.iter().any(|r| r.external_purchases_only),
+            warnings: Vec::new(),
             conservation: Conservation::default(),
         };
         let mut months: std::collections::BTreeSet<i32> = Default::default();

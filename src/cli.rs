@@ -399,12 +399,14 @@ fn build_config(a: &RunArgs) -> Result<RunConfig> {
 fn cmd_run(a: RunArgs) -> Result<()> {
     let mut cfg = build_config(&a)?;
     cfg.strict = a.strict;
-    if cfg.municipalities.iter().any(|m| m.central_it.is_empty()) {
-        eprintln!("itcost: warning: no central IT cost centres given (--central-it or central_it in the config): central IT cost is 0");
-    }
     let result = pipeline::run(cfg)?;
     for r in &result.inputs {
         for w in &r.warnings {
+            eprintln!("itcost: warning: {w}");
+        }
+    }
+    for m in &result.municipalities {
+        for w in &m.warnings {
             eprintln!("itcost: warning: {w}");
         }
     }

@@ -124,7 +124,36 @@ pub fn run(config: RunConfig) -> Result<RunResult> {
             population: m.population,
         })
         .collect();
-    let municipalities = aggregate(&classified.keys, &suspects, &agg_inputs, config.denominator)?;
+    let mut municipalities =
+        aggregate(&classified.keys, &suspects, &agg_inputs, config.denominator)?;
+    // A central IT cost centre that occurs nowhere in the ledger is almost always a typo or the wrong year's code.
+    let key_muni = classified.keys.column("municipality")?.str()?.clone();
+    let key_cc = classified.keys.column("cost_centre")?.str()?.clone();
+    for ((m, id), result) in config
+        .municipalities
+        .iter()
+        .zip(&unit_ids)
+        .zip(municipalities.iter_mut())
+    {
+        for (pattern, raw) in m.central_it.iter().zip(&m.central_it_raw) {
+            let seen = key_muni
+                .iter()
+                .zip(key_cc.iter())
+                .any(|(km, kc)| km == Some(id.as_str()) && kc.is_some_and(|c| pattern.matches(c)));
+            if !seen {
+                result.warnings.push(format!(
+                    "central IT cost centre '{raw}' occurs nowhere in {}'s ledger: check the code",
+                    m.name
+                ));
+            }
+        }
+        if m.central_it.is_empty() {
+            result.warnings.push(format!(
+                "no central IT cost centres given for {}: central IT cost is 0",
+                m.name
+            ));
+        }
+    }
 
     let benchmark = benchmark(
         &municipalities,

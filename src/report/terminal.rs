@@ -73,6 +73,9 @@ fn municipality(o: &mut String, m: &MunicipalityResult) {
         m.months.len(),
         m.files.join(", ")
     );
+    for w in &m.warnings {
+        let _ = writeln!(o, "  ! {w}");
+    }
     if !m.months_missing.is_empty() && !m.months.is_empty() {
         let _ = writeln!(
             o,

@@ -381,3 +381,26 @@ fn explain_names_the_deciding_rule_and_the_shadowed_ones() {
         .assert()
         .code(2);
 }
+
+#[test]
+fn a_central_it_code_that_occurs_nowhere_is_flagged() {
+    let out = itcost()
+        .current_dir(crate::root())
+        .args([
+            "run",
+            "sample-ledgers/mellerud-2024.csv",
+            "--central-it",
+            "1510,9999",
+            "--json",
+        ])
+        .assert()
+        .success();
+    let err = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    assert!(err.contains("itcost: warning: central IT cost centre '9999' occurs nowhere in mellerud-2024's ledger"), "{err}");
+    assert!(!err.contains("'1510' occurs nowhere"), "{err}");
+    let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(
+        v["municipalities"][0]["warnings"].as_array().unwrap().len(),
+        1
+    );
+}
