@@ -92,6 +92,12 @@ pub struct Conservation {
     pub lines_classified: u64,
     /// True when sums and line counts agree.
     pub ok: bool,
+    /// Lines set aside in lenient mode (not in the sums above).
+    pub rejected_lines: u64,
+    /// Their amount, where it could be read.
+    pub rejected_amount: Kr,
+    /// Rejected lines whose amount could not be read.
+    pub rejected_without_amount: u64,
 }
 
 /// Everything computed for one municipality and year (the `municipalities[]` objects of the JSON contract).
@@ -378,6 +384,19 @@ pub fn aggregate(
             lines_read: r.lines,
             lines_classified,
             ok: input_sum == accounted && r.lines == lines_classified,
+            rejected_lines: input.reports.iter().map(|r| r.rejects.len() as u64).sum(),
+            rejected_amount: Kr(input
+                .reports
+                .iter()
+                .flat_map(|r| r.rejects.iter())
+                .filter_map(|x| x.amount_ore)
+                .sum()),
+            rejected_without_amount: input
+                .reports
+                .iter()
+                .flat_map(|r| r.rejects.iter())
+                .filter(|x| x.amount_ore.is_none())
+                .count() as u64,
         };
         if !r.conservation.ok {
             return Err(Error::conservation(format!(

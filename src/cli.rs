@@ -113,6 +113,12 @@ struct RunArgs {
     /// Unbalanced SIE vouchers are errors, not warnings.
     #[arg(long)]
     strict: bool,
+    /// Set unreadable lines aside in a rejects file instead of stopping at the first one.
+    #[arg(long)]
+    lenient: bool,
+    /// Where --lenient writes the rejected lines (default: DIR/rejects.csv with --out, else ./rejects.csv).
+    #[arg(long, value_name = "FILE")]
+    rejects: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]
@@ -326,6 +332,7 @@ fn build_config(a: &RunArgs) -> Result<RunConfig> {
                 outside_scope: config::narrow_scope(),
                 scope_name: "narrow".into(),
                 strict: false,
+                lenient: false,
                 references: config::default_references(),
                 municipalities: vec![Municipality {
                     name,
@@ -398,7 +405,8 @@ fn build_config(a: &RunArgs) -> Result<RunConfig> {
 
 fn cmd_run(a: RunArgs) -> Result<()> {
     let mut cfg = build_config(&a)?;
-    cfg.strict = a.strict;
+    cfg.strict = cfg.strict || a.strict;
+    cfg.lenient = cfg.lenient || a.lenient;
     let result = pipeline::run(cfg)?;
     for r in &result.inputs {
         for w in &r.warnings {
@@ -409,6 +417,28 @@ fn cmd_run(a: RunArgs) -> Result<()> {
         for w in &m.warnings {
             eprintln!("itcost: warning: {w}");
         }
+    }
+    let rejects: Vec<&crate::ingest::Reject> = result
+        .inputs
+        .iter()
+        .flat_map(|r| r.rejects.iter())
+        .collect();
+    if !rejects.is_empty() {
+        let path = a.rejects.clone().unwrap_or_else(|| {
+            a.out
+                .as_ref()
+                .map(|d| d.join("rejects.csv"))
+                .unwrap_or_else(|| PathBuf::from("rejects.csv"))
+        });
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        }
+        report::files::write_atomic(&path, report::files::rejects_csv(&rejects).as_bytes())?;
+        eprintln!(
+            "itcost: {} unreadable line(s) set aside in {}",
+            rejects.len(),
+            path.display()
+        );
     }
     if let Some(dir) = &a.out {
         let written = report::files::write_all(&result, dir)?;
@@ -784,6 +814,7 @@ fn cmd_convert(a: ConvertArgs) -> Result<()> {
                     columns: columns.clone(),
                     sheet: sheet.clone(),
                     strict: a.strict,
+                    lenient: false,
                 },
             )?;
             for w in &ing.report.warnings {

@@ -128,6 +128,8 @@ pub struct RunConfig {
     pub scope_name: String,
     /// Strict reading: unbalanced SIE vouchers are errors.
     pub strict: bool,
+    /// Lenient reading: unreadable lines are set aside (rejects.csv) instead of stopping the run.
+    pub lenient: bool,
     /// Reference lines.
     pub references: Vec<Reference>,
     /// Municipalities in the run.
@@ -184,6 +186,7 @@ struct RawConfig {
     target_share: Option<toml::Value>,
     scope: Option<String>,
     strict: Option<bool>,
+    lenient: Option<bool>,
     #[serde(default)]
     reference: Vec<RawReference>,
     #[serde(default)]
@@ -396,6 +399,7 @@ pub fn load(path: &Path) -> Result<RunConfig> {
         outside_scope,
         scope_name,
         strict: raw.strict.unwrap_or(false),
+        lenient: raw.lenient.unwrap_or(false),
         references,
         municipalities,
     })

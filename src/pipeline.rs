@@ -82,6 +82,7 @@ pub fn run(config: RunConfig) -> Result<RunResult> {
                 columns: m.columns.clone(),
                 sheet: m.sheet.clone(),
                 strict: config.strict,
+                lenient: config.lenient,
             };
             read_ledger(path, &opts).map(|ing| (*i, ing))
         })

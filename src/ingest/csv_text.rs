@@ -34,7 +34,8 @@ const CHUNK_BYTES: usize = 8 << 20;
 pub fn read(
     path: &Path,
     explicit: &BTreeMap<Field, String>,
-) -> Result<(TextLayout, Vec<LedgerBuilder>, i64)> {
+    lenient: bool,
+) -> Result<(TextLayout, Vec<LedgerBuilder>, i64, Vec<super::Reject>)> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
     let (text, encoding) = decode(&bytes);
     drop(bytes);
@@ -65,12 +66,13 @@ pub fn read(
     let supplier_ledger = super::table::is_open_supplier_ledger(&headers, &columns);
     let body = &text[body_start..];
     let chunks = split_chunks(body, CHUNK_BYTES);
-    let parsed: Vec<Result<(LedgerBuilder, i64)>> = chunks
+    let parsed: Vec<Result<(LedgerBuilder, i64, Vec<super::Reject>)>> = chunks
         .par_iter()
         .map(|(first_line, chunk)| {
             let mut builder = LedgerBuilder::with_capacity(chunk.len() / 100 + 16);
             let mut rows =
                 super::table::RowReader::new(&shown, header_line, headers.clone(), &columns);
+            rows.lenient = lenient;
             parse_lines(
                 chunk,
                 header_line + 1 + first_line,
@@ -79,13 +81,15 @@ pub fn read(
                 &mut rows,
                 &mut builder,
             )?;
-            Ok((builder, rows.sum))
+            Ok((builder, rows.sum, rows.rejects))
         })
         .collect();
     let mut builders = Vec::with_capacity(parsed.len());
     let mut sum = 0i64;
+    let mut rejects = Vec::new();
     for p in parsed {
-        let (b, s) = p?;
+        let (b, s, r) = p?;
+        rejects.extend(r);
         sum = sum
             .checked_add(s)
             .ok_or_else(|| Error::input(format!("{shown}: the sum of the amounts overflows")))?;
@@ -101,6 +105,7 @@ pub fn read(
         },
         builders,
         sum,
+        rejects,
     ))
 }
 

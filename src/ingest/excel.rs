@@ -66,8 +66,9 @@ pub fn read(
     path: &Path,
     sheet: Option<&str>,
     explicit: &BTreeMap<Field, String>,
+    lenient: bool,
     builder: &mut LedgerBuilder,
-) -> Result<(super::csv_text::TextLayout, String, i64)> {
+) -> Result<(super::csv_text::TextLayout, String, i64, Vec<super::Reject>)> {
     let shown = path.display().to_string();
     let pick = |names: Vec<String>| -> Result<String> {
         match sheet {
@@ -125,11 +126,11 @@ pub fn read(
                 }
             }
         });
-        let (layout, sum) = read_rows(&shown, &name, explicit, rows, builder)?;
+        let (layout, sum, rejects) = read_rows(&shown, &name, explicit, lenient, rows, builder)?;
         if let Some(e) = failed {
             return Err(e);
         }
-        return Ok((layout, name, sum));
+        return Ok((layout, name, sum, rejects));
     }
     let mut wb = open_workbook_auto(path)
         .map_err(|e| Error::input(format!("{shown}: expected a readable spreadsheet: {e}")))?;
@@ -144,8 +145,8 @@ pub fn read(
             row.iter().map(cell_text).collect::<Vec<_>>(),
         )
     });
-    let (layout, sum) = read_rows(&shown, &name, explicit, rows, builder)?;
-    Ok((layout, name, sum))
+    let (layout, sum, rejects) = read_rows(&shown, &name, explicit, lenient, rows, builder)?;
+    Ok((layout, name, sum, rejects))
 }
 
 fn set(vals: &mut Vec<String>, col: usize, text: String) {
@@ -160,9 +161,10 @@ fn read_rows(
     shown: &str,
     name: &str,
     explicit: &BTreeMap<Field, String>,
+    lenient: bool,
     mut rows: impl Iterator<Item = (usize, Vec<String>)>,
     builder: &mut LedgerBuilder,
-) -> Result<(super::csv_text::TextLayout, i64)> {
+) -> Result<(super::csv_text::TextLayout, i64, Vec<super::Reject>)> {
     let mut head: Vec<(usize, Vec<String>)> = Vec::new();
     for r in rows.by_ref() {
         head.push((r.0, r.1.iter().map(|c| c.trim().to_string()).collect()));
@@ -227,6 +229,7 @@ fn read_rows(
     let width = headers.len();
     let shown_sheet = format!("{shown} (sheet '{name}') row");
     let mut reader = RowReader::new(&shown_sheet, header_line, headers, &columns);
+    reader.lenient = lenient;
     let rest = head.into_iter().skip(hidx + 1).chain(rows);
     for (line, mut cells) in rest {
         if cells.len() < width {
@@ -241,5 +244,5 @@ fn read_rows(
         columns,
         open_supplier_ledger: supplier,
     };
-    Ok((layout, reader.sum))
+    Ok((layout, reader.sum, reader.rejects))
 }

@@ -36,6 +36,23 @@ pub struct ReadOptions {
     pub sheet: Option<String>,
     /// Strict: an unbalanced SIE voucher is an error rather than a warning.
     pub strict: bool,
+    /// Lenient: an unreadable line of a CSV or spreadsheet export is set aside as a [`Reject`] and reading goes on.
+    pub lenient: bool,
+}
+
+/// A line set aside in lenient mode (written to `rejects.csv`).
+#[derive(Debug, Clone, Serialize)]
+pub struct Reject {
+    /// The file.
+    pub file: String,
+    /// Its line (or sheet row).
+    pub line: usize,
+    /// The line's fields, joined with `;`.
+    pub raw: String,
+    /// What was expected and what was found.
+    pub reason: String,
+    /// Its amount in öre, where that could be read.
+    pub amount_ore: Option<i64>,
 }
 
 /// An input format itcost reads.
@@ -130,6 +147,8 @@ pub struct IngestReport {
     pub external_purchases_only: bool,
     /// Problems that did not stop reading.
     pub warnings: Vec<String>,
+    /// Lines set aside in lenient mode.
+    pub rejects: Vec<Reject>,
     /// Number of ledger lines read.
     pub lines: usize,
     /// Sum of all amounts read, in öre (the left side of the conservation check).
@@ -173,6 +192,7 @@ pub fn read_ledger(path: &Path, opts: &ReadOptions) -> Result<Ingested> {
         sie: None,
         external_purchases_only: false,
         warnings: Vec::new(),
+        rejects: Vec::new(),
         lines: 0,
         sum_ore: 0,
         months: Vec::new(),
@@ -183,15 +203,23 @@ pub fn read_ledger(path: &Path, opts: &ReadOptions) -> Result<Ingested> {
     let mut default_year = None;
     match format {
         Format::DelimitedText => {
-            let (layout, builders, sum) = csv_text::read(path, &opts.columns)?;
+            let (layout, builders, sum, rejects) =
+                csv_text::read(path, &opts.columns, opts.lenient)?;
             more = builders;
+            report.rejects = rejects;
             report.external_purchases_only = layout.open_supplier_ledger;
             report.layout = Some(layout);
             report.sum_ore = sum;
         }
         Format::Spreadsheet => {
-            let (layout, sheet, sum) =
-                excel::read(path, opts.sheet.as_deref(), &opts.columns, &mut builder)?;
+            let (layout, sheet, sum, rejects) = excel::read(
+                path,
+                opts.sheet.as_deref(),
+                &opts.columns,
+                opts.lenient,
+                &mut builder,
+            )?;
+            report.rejects = rejects;
             report.external_purchases_only = layout.open_supplier_ledger;
             report.layout = Some(layout);
             report.sheet = Some(sheet);

@@ -173,6 +173,7 @@ pub fn read(path: &Path, opts: &ReadOptions, detected_by: String) -> Result<Inge
             sie: None,
             external_purchases_only: false,
             warnings: Vec::new(),
+            rejects: Vec::new(),
             lines: n,
             sum_ore,
             months: months.into_iter().collect(),

@@ -56,6 +56,10 @@ pub struct RowReader<'a> {
     period: Option<usize>,
     /// Sum of the amounts pushed so far, in öre.
     pub sum: i64,
+    /// Lenient mode: an unreadable row becomes a reject instead of an error.
+    pub lenient: bool,
+    /// Rows rejected in lenient mode, in order.
+    pub rejects: Vec<super::Reject>,
 }
 
 impl<'a> RowReader<'a> {
@@ -83,11 +87,59 @@ impl<'a> RowReader<'a> {
             date: columns.get(Field::Date),
             period: columns.get(Field::Period),
             sum: 0,
+            lenient: false,
+            rejects: Vec::new(),
         }
     }
 
     /// Reads one row (cells as text) into the builder. Blank rows are skipped (returns false).
     pub fn push<S: AsRef<str>>(
+        &mut self,
+        cells: &[S],
+        line_no: usize,
+        builder: &mut LedgerBuilder,
+    ) -> Result<bool> {
+        match self.push_strict(cells, line_no, builder) {
+            Err(e) if self.lenient && e.kind == crate::error::ErrorKind::Input => {
+                let prefix = format!("{}:{line_no}: ", self.shown);
+                let reason = e
+                    .message
+                    .strip_prefix(&prefix)
+                    .unwrap_or(&e.message)
+                    .to_string();
+                // The amount, where it can be read, so the conservation line can show what was set aside.
+                let cell = |i: Option<usize>| {
+                    i.and_then(|i| cells.get(i))
+                        .map(|c| c.as_ref())
+                        .unwrap_or("")
+                };
+                let amount_ore = match self.amount {
+                    Some(_) => parse_ore(cell(self.amount)).ok().flatten(),
+                    None => match (parse_ore(cell(self.debit)), parse_ore(cell(self.credit))) {
+                        (Ok(d), Ok(c)) if d.is_some() || c.is_some() => {
+                            Some(d.unwrap_or(0) - c.unwrap_or(0))
+                        }
+                        _ => None,
+                    },
+                };
+                self.rejects.push(super::Reject {
+                    file: self.shown.to_string(),
+                    line: line_no,
+                    raw: cells
+                        .iter()
+                        .map(|c| c.as_ref())
+                        .collect::<Vec<_>>()
+                        .join(";"),
+                    reason,
+                    amount_ore,
+                });
+                Ok(false)
+            }
+            other => other,
+        }
+    }
+
+    fn push_strict<S: AsRef<str>>(
         &mut self,
         cells: &[S],
         line_no: usize,

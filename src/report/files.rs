@@ -32,11 +32,27 @@ fn share_cell(s: Option<f64>) -> String {
 }
 
 fn csv_cell(s: &str) -> String {
-    if s.contains([',', '"', '\n']) {
+    if s.contains([',', '"', '\n', ';']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
         s.to_string()
     }
+}
+
+/// Rejected lines as CSV: file, line, raw text, reason, amount (kronor, where it could be read).
+pub fn rejects_csv(rejects: &[&crate::ingest::Reject]) -> String {
+    let mut out = String::from("file,line,raw,reason,amount\n");
+    for r in rejects {
+        out.push_str(&format!(
+            "{},{},{},{},{}\n",
+            csv_cell(&r.file),
+            r.line,
+            csv_cell(&r.raw),
+            csv_cell(&r.reason),
+            r.amount_ore.map(format_plain).unwrap_or_default()
+        ));
+    }
+    out
 }
 
 /// The benchmark as CSV (amounts in kronor with a decimal point, shares as fractions).

@@ -204,6 +204,15 @@ fn municipality(o: &mut String, m: &MunicipalityResult) {
         cons.lines_read,
         if cons.ok { "OK" } else { "MISMATCH" }
     );
+    if cons.rejected_lines > 0 {
+        let _ = writeln!(
+            o,
+            "  Rejected (--lenient, not in the sums above): {} line(s), {} kr where the amount could be read, {} without an amount",
+            cons.rejected_lines,
+            format_sv(cons.rejected_amount.0),
+            cons.rejected_without_amount
+        );
+    }
 }
 
 fn benchmark(o: &mut String, b: &Benchmark) {

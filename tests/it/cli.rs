@@ -404,3 +404,49 @@ fn a_central_it_code_that_occurs_nowhere_is_flagged() {
         1
     );
 }
+
+#[test]
+fn lenient_sets_unreadable_lines_aside_in_rejects_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("messy.csv");
+    std::fs::write(
+        &p,
+        "Konto;Ansvar;Datum;Belopp\n6412;100;2024-01-05;1 000,00\n6412;100;2024-02-30;250,00\n6811;100;2024-01-07;#REF!\n6811;100\n5011;1510;2024-01-09;500,00\n",
+    )
+    .unwrap();
+    // Strict (default): the first unreadable line stops the run.
+    let out = itcost()
+        .arg("run")
+        .arg(&p)
+        .args(["--central-it", "1510"])
+        .assert()
+        .code(2);
+    let err = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    assert!(err.contains("messy.csv:3: column 'Datum': expected a date like 2024-03-15 or 20240315, found '2024-02-30'"), "{err}");
+    // Lenient: the run goes on; every rejected line is in rejects.csv with file, line, raw text and reason.
+    let out_dir = dir.path().join("out");
+    let out = itcost()
+        .arg("run")
+        .arg(&p)
+        .args(["--central-it", "1510", "--lenient", "--json", "--out"])
+        .arg(&out_dir)
+        .assert()
+        .success();
+    let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    let c = &v["municipalities"][0]["conservation"];
+    assert_eq!(c["input_sum"], 1500.0);
+    assert_eq!(c["rejected_lines"], 3);
+    assert_eq!(c["rejected_amount"], 250.0);
+    assert_eq!(c["rejected_without_amount"], 2);
+    let rejects = std::fs::read_to_string(out_dir.join("rejects.csv")).unwrap();
+    let lines: Vec<&str> = rejects.lines().collect();
+    assert_eq!(lines[0], "file,line,raw,reason,amount");
+    assert_eq!(lines.len(), 4);
+    assert!(lines[1].ends_with(",3,\"6412;100;2024-02-30;250,00\",\"column 'Datum': expected a date like 2024-03-15 or 20240315, found '2024-02-30'\",250.00"), "{}", lines[1]);
+    assert!(
+        lines[3]
+            .ends_with(",5,\"6811;100\",\"expected 4 fields as in the header (line 1), found 2\","),
+        "{}",
+        lines[3]
+    );
+}

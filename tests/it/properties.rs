@@ -61,6 +61,7 @@ proptest! {
             outside_scope: itcost::config::narrow_scope(),
             scope_name: "narrow".into(),
             strict: false,
+            lenient: false,
             references: vec![],
             municipalities: vec![itcost::config::Municipality {
                 name: "R".into(), year: Some(2024), ledgers: vec![p], central_it: itcost::config::parse_codes(&["1510".into()]).unwrap(),
