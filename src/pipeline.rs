@@ -90,11 +90,25 @@ pub fn run(config: RunConfig) -> Result<RunResult> {
     let mut frames = Vec::new();
     let mut inputs = Vec::new();
     let mut owner = Vec::new();
+    let mut eager = Vec::new();
     for r in read {
         let (i, ing) = r?;
-        frames.push(ing.frame.lazy());
+        eager.push(ing.frame);
         inputs.push(ing.report);
         owner.push(i);
+    }
+    let problems = overlaps(&config, &jobs, &owner, &inputs, &eager)?;
+    for p in problems {
+        if !config.lenient {
+            return Err(Error::input(format!(
+                "{p} (run with --lenient to go on with a warning)"
+            )));
+        }
+        let i = inputs.len() - 1;
+        inputs[i].warnings.push(p);
+    }
+    for f in eager {
+        frames.push(f.lazy());
     }
     let ledger = concat(frames, UnionArgs::default())?;
     let munis: HashMap<String, MunicipalityKeys> = config
@@ -172,6 +186,82 @@ pub fn run(config: RunConfig) -> Result<RunResult> {
         ledger,
         classified,
     })
+}
+
+/// Finds the same ledger given twice (same content), and, within a municipality, files whose months or vouchers
+/// overlap: each would count money twice.
+fn overlaps(
+    config: &RunConfig,
+    jobs: &[(usize, &std::path::PathBuf)],
+    owner: &[usize],
+    inputs: &[IngestReport],
+    frames: &[DataFrame],
+) -> Result<Vec<String>> {
+    let mut problems = Vec::new();
+    // Fingerprint without reading the files again: size, line count, sum and months.
+    let mut seen: HashMap<(u64, usize, i64, Vec<i32>), &std::path::PathBuf> = HashMap::new();
+    for ((_, path), report) in jobs.iter().zip(inputs) {
+        let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+        if report.lines == 0 {
+            continue;
+        }
+        if let Some(first) = seen.insert(
+            (size, report.lines, report.sum_ore, report.months.clone()),
+            path,
+        ) {
+            problems.push(format!(
+                "{} and {} are the same ledger (identical content): it would be counted twice",
+                first.display(),
+                path.display()
+            ));
+        }
+    }
+    for (m_idx, m) in config.municipalities.iter().enumerate() {
+        let files: Vec<usize> = (0..inputs.len()).filter(|&k| owner[k] == m_idx).collect();
+        for (a_pos, &a) in files.iter().enumerate() {
+            for &b in &files[a_pos + 1..] {
+                let months: Vec<String> = inputs[a]
+                    .months
+                    .iter()
+                    .filter(|p| inputs[b].months.contains(p))
+                    .map(|p| format!("{}-{:02}", p / 100, p % 100))
+                    .collect();
+                if !months.is_empty() {
+                    problems.push(format!(
+                        "{}: {} and {} both hold {}: overlapping periods would count money twice",
+                        m.name,
+                        inputs[a].file,
+                        inputs[b].file,
+                        months.join(", ")
+                    ));
+                }
+                let vouchers = |k: usize| -> Result<std::collections::HashSet<String>> {
+                    Ok(frames[k]
+                        .column("voucher")?
+                        .str()?
+                        .iter()
+                        .flatten()
+                        .filter(|v| !v.is_empty())
+                        .map(str::to_string)
+                        .collect())
+                };
+                let (va, vb) = (vouchers(a)?, vouchers(b)?);
+                let mut shared: Vec<&String> = va.intersection(&vb).collect();
+                if !shared.is_empty() {
+                    shared.sort();
+                    problems.push(format!(
+                        "{}: {} voucher(s) appear in both {} and {} (first: {})",
+                        m.name,
+                        shared.len(),
+                        inputs[a].file,
+                        inputs[b].file,
+                        shared[0]
+                    ));
+                }
+            }
+        }
+    }
+    Ok(problems)
 }
 
 impl RunResult {

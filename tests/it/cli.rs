@@ -296,7 +296,7 @@ fn one_municipality_over_several_years() {
     std::fs::write(
         &cfg,
         format!(
-            "target_share = \"2.5%\"\n[[municipality]]\nname = \"Mellerud\"\nyear = 2023\nledgers = [{l:?}]\ncentral_it = [\"1510\", \"1511\"]\n\
+            "target_share = \"2.5%\"\nlenient = true\n[[municipality]]\nname = \"Mellerud\"\nyear = 2023\nledgers = [{l:?}]\ncentral_it = [\"1510\", \"1511\"]\n\
              [[municipality]]\nname = \"Mellerud\"\nyear = 2024\nledgers = [{l:?}]\ncentral_it = [\"1510\"]\n",
             l = ledger.display().to_string()
         ),
@@ -449,4 +449,53 @@ fn lenient_sets_unreadable_lines_aside_in_rejects_csv() {
         "{}",
         lines[3]
     );
+}
+
+#[test]
+fn the_same_ledger_twice_or_overlapping_months_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("jan.csv");
+    let b = dir.path().join("jan-again.csv");
+    let text = "Konto;Ansvar;Verifikation;Datum;Belopp\n6412;100;V1;2024-01-05;100,00\n";
+    std::fs::write(&a, text).unwrap();
+    std::fs::write(&b, text).unwrap();
+    let out = itcost()
+        .arg("run")
+        .arg(&a)
+        .arg(&b)
+        .args(["--central-it", "100"])
+        .assert()
+        .code(2);
+    let err = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    assert!(
+        err.contains("are the same ledger (identical content): it would be counted twice"),
+        "{err}"
+    );
+    let c = dir.path().join("jan-other.csv");
+    std::fs::write(
+        &c,
+        "Konto;Ansvar;Verifikation;Datum;Belopp\n6413;100;V1;2024-01-09;50,00\n",
+    )
+    .unwrap();
+    let out = itcost()
+        .arg("run")
+        .arg(&a)
+        .arg(&c)
+        .args(["--central-it", "100"])
+        .assert()
+        .code(2);
+    let err = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    assert!(
+        err.contains("both hold 2024-01: overlapping periods would count money twice"),
+        "{err}"
+    );
+    let out = itcost()
+        .arg("run")
+        .arg(&a)
+        .arg(&c)
+        .args(["--central-it", "100", "--lenient"])
+        .assert()
+        .success();
+    let err = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    assert!(err.contains("1 voucher(s) appear in both"), "{err}");
 }
