@@ -901,11 +901,38 @@ fn cmd_check(a: CheckArgs) -> Result<()> {
         if !problems.is_empty() {
             return Err(Error::rules(problems.join("\n")));
         }
-        println!(
-            "{}: ok — {} municipalities",
-            c.display(),
-            cfg.municipalities.len()
-        );
+        // Read the ledgers too: what a run would warn about is a problem here, all of it reported at once.
+        let n = cfg.municipalities.len();
+        let mut cfg = cfg;
+        cfg.lenient = true;
+        let result = pipeline::run(cfg)?;
+        for r in &result.inputs {
+            problems.extend(r.warnings.iter().cloned());
+            for x in &r.rejects {
+                problems.push(format!("{}:{}: {}", x.file, x.line, x.reason));
+            }
+        }
+        for m in &result.municipalities {
+            problems.extend(m.warnings.iter().map(|w| format!("{}: {w}", c.display())));
+            if !m.months_missing.is_empty() && !m.months.is_empty() {
+                problems.push(format!(
+                    "{}: municipality '{}': months missing from the ledger: {}",
+                    c.display(),
+                    m.name,
+                    m.months_missing.join(", ")
+                ));
+            }
+        }
+        if !problems.is_empty() {
+            let k = problems.len();
+            return Err(Error::rules(format!(
+                "{}: {k} problem{}:\n  {}",
+                c.display(),
+                if k == 1 { "" } else { "s" },
+                problems.join("\n  ")
+            )));
+        }
+        println!("{}: ok — {n} municipalities, their ledgers read, every central IT cost centre found, 12 months each", c.display());
     }
     Ok(())
 }

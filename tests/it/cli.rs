@@ -499,3 +499,32 @@ fn the_same_ledger_twice_or_overlapping_months_are_refused() {
     let err = String::from_utf8(out.get_output().stderr.clone()).unwrap();
     assert!(err.contains("1 voucher(s) appear in both"), "{err}");
 }
+
+#[test]
+fn check_reads_the_ledgers_and_reports_every_problem_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let ledger = dir.path().join("h.csv");
+    std::fs::write(
+        &ledger,
+        "Konto;Ansvar;Datum;Belopp\n6412;100;2024-01-05;100,00\n6412;100;2024-13-01;1,00\n",
+    )
+    .unwrap();
+    let cfg = dir.path().join("c.toml");
+    std::fs::write(&cfg, "[[municipality]]\nname = \"X\"\nyear = 2024\nledgers = [\"h.csv\"]\ncentral_it = [\"1510\"]\n").unwrap();
+    let out = itcost()
+        .args(["check", "--config"])
+        .arg(&cfg)
+        .assert()
+        .code(3);
+    let err = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    assert!(err.contains("3 problems:"), "{err}");
+    assert!(err.contains("h.csv:3: column 'Datum': expected a date like 2024-03-15 or 20240315, found '2024-13-01'"), "{err}");
+    assert!(
+        err.contains("central IT cost centre '1510' occurs nowhere in X's ledger"),
+        "{err}"
+    );
+    assert!(
+        err.contains("municipality 'X': months missing from the ledger: 2024-02, 2024-03"),
+        "{err}"
+    );
+}
