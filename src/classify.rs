@@ -7,7 +7,7 @@
 
 use crate::config::Municipality;
 use crate::error::{Error, Result};
-use crate::rules::pattern::{any_code, CodePattern};
+use crate::rules::pattern::{any_code, CodePattern, TextMatch};
 use crate::rules::taxonomy::{AccountKind, Pool};
 use crate::rules::{KeyView, Outcome, RuleSet};
 use polars::prelude::*;
@@ -234,18 +234,6 @@ fn left_join_keep_order() -> JoinArgs {
     args
 }
 
-/// Column names added by classification.
-pub const OUTPUT_COLUMNS: [&str; 8] = [
-    "kind",
-    "scope",
-    "pool",
-    "sub_pool",
-    "tower",
-    "rule_id",
-    "is_it",
-    "it_suspect",
-];
-
 /// Classifies a canonical ledger: decides every distinct key tuple and sums the lines per key.
 pub fn classify(
     ledger: LazyFrame,
@@ -387,7 +375,7 @@ pub struct Classified {
 pub fn classified_lines(ledger: LazyFrame, rules: &RuleSet, c: &Classified) -> Result<LazyFrame> {
     let key_exprs: Vec<Expr> = c.key_columns.iter().map(|k| col(*k)).collect();
     let keys = &c.key_columns;
-    let mut joined = ledger.join(
+    let mut joined = ledger.clone().join(
         c.decisions.clone().lazy(),
         key_exprs.clone(),
         key_exprs,
@@ -403,30 +391,7 @@ pub fn classified_lines(ledger: LazyFrame, rules: &RuleSet, c: &Classified) -> R
             if keys.contains(&column) {
                 continue;
             }
-            let values = joined
-                .clone()
-                .filter(col("it_suspect_candidate"))
-                .select([col(column)])
-                .unique(None, UniqueKeepStrategy::Any)
-                .collect()?;
-            let vals: Vec<String> = values
-                .column(column)?
-                .str()?
-                .iter()
-                .map(|v| v.unwrap_or("").to_string())
-                .collect();
-            let hits: Vec<bool> = vals
-                .par_iter()
-                .map(|v| !v.is_empty() && matcher.matches_lower(&v.to_lowercase()))
-                .collect();
-            let flag = format!("_{column}_hit");
-            let table = DataFrame::new(
-                vals.len(),
-                vec![
-                    Column::new(column.into(), vals),
-                    Column::new(flag.as_str().into(), hits),
-                ],
-            )?;
+            let (table, flag) = suspect_hits(&ledger, matcher, column)?;
             joined = joined.join(
                 table.lazy(),
                 [col(column)],
@@ -444,6 +409,36 @@ pub fn classified_lines(ledger: LazyFrame, rules: &RuleSet, c: &Classified) -> R
     }
     let joined = joined.drop(polars::prelude::cols(["it_suspect_candidate"]));
     Ok(joined)
+}
+
+/// The distinct values of `column` that contain a suspect keyword, as a table (`column`, `_{column}_hit` = true)
+/// to left-join onto lines; returns the table and the flag column's name.
+fn suspect_hits(
+    ledger: &LazyFrame,
+    matcher: &TextMatch,
+    column: &str,
+) -> Result<(DataFrame, String)> {
+    let values = ledger
+        .clone()
+        .select([col(column)])
+        .unique(None, UniqueKeepStrategy::Any)
+        .collect()?;
+    let all: Vec<&str> = values.column(column)?.str()?.iter().flatten().collect();
+    let hits: Vec<String> = all
+        .par_iter()
+        .filter(|v| !v.is_empty() && matcher.matches_lower(&v.to_lowercase()))
+        .map(|v| v.to_string())
+        .collect();
+    let flag = format!("_{column}_hit");
+    let n = hits.len();
+    let table = DataFrame::new(
+        n,
+        vec![
+            Column::new(column.into(), hits),
+            Column::new(flag.as_str().into(), vec![true; n]),
+        ],
+    )?;
+    Ok((table, flag))
 }
 
 /// The lines that look like IT but that no IT rule took (suspects), summed per municipality, account, account
@@ -474,28 +469,7 @@ pub fn suspect_lines(
     let mut lines = ledger.clone();
     let mut any_hit = lit(false);
     for column in ["account_text", "supplier", "text"] {
-        let values = ledger
-            .clone()
-            .select([col(column)])
-            .unique(None, UniqueKeepStrategy::Any)
-            .collect()?;
-        let hits: Vec<String> = values
-            .column(column)?
-            .str()?
-            .iter()
-            .flatten()
-            .filter(|v| !v.is_empty() && matcher.matches_lower(&v.to_lowercase()))
-            .map(str::to_string)
-            .collect();
-        let flag = format!("_{column}_hit");
-        let n = hits.len();
-        let table = DataFrame::new(
-            n,
-            vec![
-                Column::new(column.into(), hits),
-                Column::new(flag.as_str().into(), vec![true; n]),
-            ],
-        )?;
+        let (table, flag) = suspect_hits(ledger, matcher, column)?;
         lines = lines.join(
             table.lazy(),
             [col(column)],

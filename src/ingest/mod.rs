@@ -161,6 +161,28 @@ pub struct IngestReport {
     pub year: Option<i32>,
 }
 
+impl IngestReport {
+    /// An empty report for a file, to be filled while reading.
+    pub fn new(path: &Path, format: Format, detected_by: String) -> Self {
+        IngestReport {
+            file: path.display().to_string(),
+            format,
+            detected_by,
+            layout: None,
+            sheet: None,
+            sie: None,
+            external_purchases_only: false,
+            warnings: Vec::new(),
+            rejects: Vec::new(),
+            lines: 0,
+            sum_ore: 0,
+            months: Vec::new(),
+            municipality: String::new(),
+            year: None,
+        }
+    }
+}
+
 /// A ledger file read into the canonical table.
 pub struct Ingested {
     /// The canonical ledger (columns in [`ledger::column_names`] order).
@@ -183,22 +205,7 @@ pub fn read_ledger(path: &Path, opts: &ReadOptions) -> Result<Ingested> {
         (size / 120) as usize + 16
     });
     let mut more: Vec<LedgerBuilder> = Vec::new();
-    let mut report = IngestReport {
-        file: path.display().to_string(),
-        format,
-        detected_by,
-        layout: None,
-        sheet: None,
-        sie: None,
-        external_purchases_only: false,
-        warnings: Vec::new(),
-        rejects: Vec::new(),
-        lines: 0,
-        sum_ore: 0,
-        months: Vec::new(),
-        municipality: String::new(),
-        year: None,
-    };
+    let mut report = IngestReport::new(path, format, detected_by);
     let mut default_name = None;
     let mut default_year = None;
     match format {

@@ -161,24 +161,20 @@ pub fn read(path: &Path, opts: &ReadOptions, detected_by: String) -> Result<Inge
         .or_else(|| super::most_common_year(&periods));
     Ok(Ingested {
         report: IngestReport {
-            file: path.display().to_string(),
-            format: Format::Parquet,
-            detected_by: format!(
-                "{detected_by} ({} file{})",
-                files.len(),
-                if files.len() == 1 { "" } else { "s" }
-            ),
-            layout: None,
-            sheet: None,
-            sie: None,
-            external_purchases_only: false,
-            warnings: Vec::new(),
-            rejects: Vec::new(),
             lines: n,
             sum_ore,
             months: months.into_iter().collect(),
             municipality,
             year,
+            ..IngestReport::new(
+                path,
+                Format::Parquet,
+                format!(
+                    "{detected_by} ({} file{})",
+                    files.len(),
+                    if files.len() == 1 { "" } else { "s" }
+                ),
+            )
         },
         frame,
     })
