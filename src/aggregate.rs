@@ -100,6 +100,34 @@ pub struct Conservation {
     pub rejected_without_amount: u64,
 }
 
+/// IT inside and outside central IT, and total cost, for one department (förvaltning) or company.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct DepartmentResult {
+    /// The department: the ledger's department column, else the config's cost-centre mapping, else empty.
+    pub department: String,
+    /// Total cost booked in it (cost + depreciation, after eliminations).
+    pub total_cost: Kr,
+    /// Central IT cost booked in it.
+    pub central_it: Kr,
+    /// In-scope IT cost outside central IT booked in it.
+    pub outside_it: Kr,
+    /// Per pool, IT cost (central and outside).
+    pub pools: BTreeMap<&'static str, PoolSplit>,
+}
+
+/// IT cost (central and outside, in scope) of one supplier in one pool.
+#[derive(Debug, Clone, Serialize)]
+pub struct SupplierAmount {
+    /// Supplier name as in the ledger.
+    pub supplier: String,
+    /// Pool.
+    pub pool: &'static str,
+    /// Amount.
+    pub amount: Kr,
+    /// Lines.
+    pub lines: u64,
+}
+
 /// Everything computed for one municipality and year (the `municipalities[]` objects of the JSON contract).
 #[derive(Debug, Clone, Serialize)]
 pub struct MunicipalityResult {
@@ -172,7 +200,17 @@ pub struct MunicipalityResult {
     pub warnings: Vec<String>,
     /// The conservation check.
     pub conservation: Conservation,
+    /// IT cost per TBM tower (from the rules), inside and outside central IT; "Unassigned" where no rule gave one.
+    pub towers: BTreeMap<&'static str, PoolSplit>,
+    /// Per department or company, largest total cost first.
+    pub departments: Vec<DepartmentResult>,
+    /// IT cost per supplier and pool (lines without a supplier are left out); the supplier analyses use it.
+    #[serde(skip)]
+    pub suppliers: Vec<SupplierAmount>,
 }
+
+/// The name of the tower bucket for IT cost that no rule gave a tower.
+pub const UNASSIGNED_TOWER: &str = "Unassigned";
 
 /// Inputs of one municipality that are not in the classified frame.
 pub struct MunicipalityInput<'a> {
@@ -190,6 +228,26 @@ pub struct MunicipalityInput<'a> {
     pub external_total_ore: Option<i64>,
     /// Population.
     pub population: Option<u64>,
+    /// Cost-centre patterns per department, used where the ledger has no department column.
+    pub departments: &'a [(String, Vec<crate::rules::pattern::CodePattern>)],
+}
+
+/// The department of a key: the ledger's own department column when filled, else the first configured department
+/// whose cost-centre patterns match, else "" (not given).
+pub fn department_of(
+    column: Option<&str>,
+    cost_centre: Option<&str>,
+    mapping: &[(String, Vec<crate::rules::pattern::CodePattern>)],
+) -> String {
+    if let Some(d) = column.map(str::trim).filter(|d| !d.is_empty()) {
+        return d.to_string();
+    }
+    let cc = cost_centre.unwrap_or("");
+    mapping
+        .iter()
+        .find(|(_, pats)| !cc.is_empty() && pats.iter().any(|p| p.matches(cc)))
+        .map(|(name, _)| name.clone())
+        .unwrap_or_default()
 }
 
 /// Fraction a / b, None when b is zero.
@@ -229,6 +287,10 @@ pub fn aggregate(
     let g_it = bools(groups, "is_it")?;
     let g_amount = ints(groups, "amount")?;
     let g_lines = ints(groups, "lines")?;
+    let g_tower = strs(groups, "tower")?;
+    let g_dept = strs(groups, "department")?;
+    let g_cc = strs(groups, "cost_centre")?;
+    let g_supplier = strs(groups, "supplier")?;
 
     let mut out = Vec::new();
     for input in inputs {
@@ -272,7 +334,12 @@ pub fn aggregate(
             external_purchases_only: input.reports.iter().any(|r| r.external_purchases_only),
             warnings: Vec::new(),
             conservation: Conservation::default(),
+            towers: BTreeMap::new(),
+            departments: Vec::new(),
+            suppliers: Vec::new(),
         };
+        let mut departments: BTreeMap<String, DepartmentResult> = BTreeMap::new();
+        let mut suppliers: BTreeMap<(String, &'static str), (i64, u64)> = BTreeMap::new();
         let mut months: std::collections::BTreeSet<i32> = Default::default();
         for rep in &input.reports {
             months.extend(rep.months.iter().copied());
@@ -326,6 +393,50 @@ pub fn aggregate(
                     }
                 }
                 Scope::CentralIt | Scope::OutsideIt | Scope::NotIt => {
+                    let dept_name =
+                        department_of(g_dept[i].as_deref(), g_cc[i].as_deref(), input.departments);
+                    let dept =
+                        departments
+                            .entry(dept_name.clone())
+                            .or_insert_with(|| DepartmentResult {
+                                department: dept_name,
+                                ..Default::default()
+                            });
+                    if is_cost {
+                        dept.total_cost += amount;
+                    }
+                    if matches!(scope, Scope::CentralIt | Scope::OutsideIt) {
+                        let central = scope == Scope::CentralIt;
+                        let pool_name = g_pool[i]
+                            .as_deref()
+                            .and_then(Pool::parse)
+                            .map(|p| p.name())
+                            .unwrap_or(Pool::Other.name());
+                        let tower = g_tower[i]
+                            .as_deref()
+                            .and_then(crate::rules::taxonomy::Tower::parse)
+                            .map(|t| t.name())
+                            .unwrap_or(UNASSIGNED_TOWER);
+                        let t = r.towers.entry(tower).or_default();
+                        let p = dept.pools.entry(pool_name).or_default();
+                        if central {
+                            t.central += amount;
+                            p.central += amount;
+                            dept.central_it += amount;
+                        } else {
+                            t.outside += amount;
+                            p.outside += amount;
+                            dept.outside_it += amount;
+                        }
+                        if let Some(sup) = g_supplier[i].as_deref().filter(|s| !s.trim().is_empty())
+                        {
+                            let e = suppliers
+                                .entry((sup.trim().to_string(), pool_name))
+                                .or_default();
+                            e.0 += amount;
+                            e.1 += lines;
+                        }
+                    }
                     if is_cost {
                         r.total_cost += amount;
                         if kind == "depreciation" {
@@ -360,6 +471,22 @@ pub fn aggregate(
                 }
             }
         }
+        let mut depts: Vec<DepartmentResult> = departments.into_values().collect();
+        depts.sort_by(|a, b| {
+            b.total_cost
+                .cmp(&a.total_cost)
+                .then_with(|| a.department.cmp(&b.department))
+        });
+        r.departments = depts;
+        r.suppliers = suppliers
+            .into_iter()
+            .map(|((supplier, pool), (a, n))| SupplierAmount {
+                supplier,
+                pool,
+                amount: Kr(a),
+                lines: n,
+            })
+            .collect();
         r.internal.imbalance = Kr(r.internal.costs.0 + r.internal.revenues.0);
         r.internal_eliminated = r.internal.costs;
         r.net_cost = Kr(r.total_cost.0 + r.revenue.0);

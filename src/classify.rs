@@ -211,12 +211,17 @@ pub fn key_columns(
     munis: &HashMap<String, MunicipalityKeys>,
 ) -> Vec<&'static str> {
     let u = rules.key_use();
-    let mut keys = vec!["municipality", "account", "cost_centre"];
+    // Department and supplier are always keys: the inside/outside split per department and the supplier
+    // analyses are computed from the key table, not from the lines.
+    let mut keys = vec![
+        "municipality",
+        "account",
+        "cost_centre",
+        "department",
+        "supplier",
+    ];
     if u.account_text {
         keys.push("account_text");
-    }
-    if u.supplier {
-        keys.push("supplier");
     }
     if u.text {
         keys.push("text");

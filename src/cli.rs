@@ -35,7 +35,7 @@ pub struct Cli {
 enum Command {
     /// Classify ledgers and print the IT cost summary (and the benchmark when several municipalities are given).
     #[command(
-        after_help = "Examples:\n  itcost run huvudbok-2024.csv --central-it 1510,1511\n  itcost run --config sample-ledgers/dalsland-2024.toml\n  itcost run --config dalsland.toml --json > summary.json\n  itcost run --config dalsland.toml --out results/\n\nExit codes: 0 ok, 2 bad ledger input, 3 bad rules or config, 4 I/O error, 5 conservation failed."
+        after_help = "Examples:\n  itcost run huvudbok-2024.csv --central-it 1510,1511\n  itcost run --config sample-ledgers/dalsland-2024.toml\n  itcost run --config dalsland.toml --json > summary.json\n  itcost run --config dalsland.toml --out results/\n  itcost run --config dalsland.toml --html rapport.html --lang sv\n\nExit codes: 0 ok, 2 bad ledger input, 3 bad rules or config, 4 I/O error, 5 conservation failed."
     )]
     Run(Box<RunArgs>),
     /// Show what itcost reads from a ledger before classifying: format, encoding, delimiter, column mapping,
@@ -104,9 +104,15 @@ struct RunArgs {
     /// Print the JSON summary instead of the terminal report.
     #[arg(long)]
     json: bool,
-    /// Write summary.json, benchmark.csv, pools.csv and classified.parquet into DIR.
+    /// Write summary.json, report.html, benchmark.csv, pools.csv, tables/*.csv and classified.parquet into DIR.
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
+    /// Write the self-contained HTML report to FILE (opens from disk, no network).
+    #[arg(long, value_name = "FILE")]
+    html: Option<PathBuf>,
+    /// Language of the HTML report: sv (default) or en.
+    #[arg(long, value_name = "LANG", default_value = "sv")]
+    lang: String,
     /// Spreadsheet sheet to read (ledgers on the command line; default: the first).
     #[arg(long)]
     sheet: Option<String>,
@@ -351,7 +357,12 @@ fn build_config(a: &RunArgs) -> Result<RunConfig> {
                     population: None,
                     columns: parse_column_args(&a.columns)?,
                     sheet: a.sheet.clone(),
+                    departments: Vec::new(),
+                    employees: None,
+                    users: None,
+                    devices: None,
                 }],
+                analysis: Default::default(),
             }
         }
     };
@@ -404,6 +415,8 @@ fn build_config(a: &RunArgs) -> Result<RunConfig> {
 }
 
 fn cmd_run(a: RunArgs) -> Result<()> {
+    let lang = report::tables::Lang::parse(&a.lang)
+        .ok_or_else(|| Error::rules(format!("--lang: expected sv or en, found '{}'", a.lang)))?;
     let mut cfg = build_config(&a)?;
     cfg.strict = cfg.strict || a.strict;
     cfg.lenient = cfg.lenient || a.lenient;
@@ -441,10 +454,17 @@ fn cmd_run(a: RunArgs) -> Result<()> {
         );
     }
     if let Some(dir) = &a.out {
-        let written = report::files::write_all(&result, dir)?;
+        let written = report::files::write_all(&result, dir, lang)?;
         for w in written {
             eprintln!("itcost: wrote {}", w.display());
         }
+    }
+    if let Some(path) = &a.html {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        }
+        report::files::write_atomic(path, report::html::render(&result, lang).as_bytes())?;
+        eprintln!("itcost: wrote {}", path.display());
     }
     if a.json {
         emit(&(report::json::to_string(&result) + "\n"))

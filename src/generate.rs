@@ -232,6 +232,7 @@ enum Layout {
 struct SampleSpec {
     stem: &'static str,
     name: &'static str,
+    year: i32,
     layout: Layout,
     central_it: &'static [&'static str],
     cost_centres: Vec<String>,
@@ -261,6 +262,7 @@ fn sample_specs() -> Vec<SampleSpec> {
         SampleSpec {
             stem: "bengtsfors-2024",
             name: "Bengtsfors",
+            year: 2024,
             layout: Layout::Raindance,
             central_it: &["2200", "2210"],
             cost_centres: four(3000, 30),
@@ -276,6 +278,7 @@ fn sample_specs() -> Vec<SampleSpec> {
         SampleSpec {
             stem: "mellerud-2024",
             name: "Mellerud",
+            year: 2024,
             layout: Layout::Unit4,
             central_it: &["1510", "1511"],
             cost_centres: (0..32).map(|i| (2000 + i * 25).to_string()).collect(),
@@ -291,6 +294,7 @@ fn sample_specs() -> Vec<SampleSpec> {
         SampleSpec {
             stem: "amal-2024",
             name: "Åmål",
+            year: 2024,
             layout: Layout::DebitCredit,
             central_it: &["171", "172"],
             cost_centres: (300..340).map(|i| i.to_string()).collect(),
@@ -306,6 +310,7 @@ fn sample_specs() -> Vec<SampleSpec> {
         SampleSpec {
             stem: "fargelanda-2024",
             name: "Färgelanda",
+            year: 2024,
             layout: Layout::Tab,
             central_it: &["K310"],
             cost_centres: (0..24).map(|i| format!("K{}", 400 + i * 5)).collect(),
@@ -317,6 +322,23 @@ fn sample_specs() -> Vec<SampleSpec> {
             imbalance_ore: 0,
             internal_counterpart: "K100",
             outside_pm: 750,
+        },
+        // Not from a study: a synthetic 2023 ledger for Mellerud so that the sample run shows a trend.
+        SampleSpec {
+            stem: "mellerud-2023",
+            name: "Mellerud",
+            year: 2023,
+            layout: Layout::Unit4,
+            central_it: &["1510", "1511"],
+            cost_centres: (0..32).map(|i| (2000 + i * 25).to_string()).collect(),
+            property_cc: "4100".into(),
+            central_ore: kr(11_874_000),
+            net_ore: kr(692_500_000),
+            lines: 12_000,
+            seed: 21,
+            imbalance_ore: 0,
+            internal_counterpart: "",
+            outside_pm: 1050,
         },
     ]
 }
@@ -1066,6 +1088,21 @@ title = "Dalsland 2024"
 denominator = "net_cost"
 target_share = "2.5%"
 scope = "narrow"
+benchmark_year = 2024                 # the benchmark compares 2024; Mellerud 2023 feeds the trend view
+highlight = "Mellerud"                # shown in its own colour in the report's benchmark view
+supplier_threshold = 100000           # kr per supplier, pool and municipality (the study's own threshold was lost)
+allocation_keys = "dalsland-2024-work-areas.csv"   # IT staff per work area, as each IT manager reports it
+
+# The Dalsland study's savings estimate: 30 % on IT services, IT equipment, IT communication and consultants.
+[[savings]]
+label = "Samordnad IT-organisation (Dalsland 2024: 30 %)"
+rate = "30%"
+pools = ["Outside Services", "Hardware", "Telecom", "External Labor"]
+
+# Splitting a joint IT organisation's cost (today's summed central IT cost) over the four municipalities.
+[joint_org]
+label = "Gemensam IT-organisation Dalsland"
+keys = ["equal", "population"]
 
 [[reference]]
 label = "National average 2021 (IT / net cost)"
@@ -1082,18 +1119,27 @@ name = "Bengtsfors"
 year = 2024
 ledgers = ["bengtsfors-2024.csv"]     # Raindance-style: ';', Windows-1252, title rows, decimal comma
 central_it = ["2200", "2210"]
+population = 9800                    # Fyrbodal study, 2019 (replace with SCB's current figure)
+departments = { "Kommunledningsförvaltningen" = ["22*"], "Barn- och utbildningsförvaltningen" = ["30*"], "Socialförvaltningen" = ["31*", "32*"], "Samhällsbyggnadsförvaltningen" = ["61*"] }
+
 
 [[municipality]]
 name = "Mellerud"
 year = 2024
 ledgers = ["mellerud-2024.csv"]       # Unit4-style: ',', UTF-8 with BOM, English headers, periods
 central_it = ["1510", "1511"]
+population = 9300                    # Fyrbodal study, 2019 (replace with SCB's current figure)
+departments = { "Kommunledningsförvaltningen" = ["15*"], "Barn- och utbildningsförvaltningen" = ["20*", "21*", "22*"], "Socialförvaltningen" = ["23*", "24*", "25*", "26*", "27*"], "Samhällsbyggnadsförvaltningen" = ["41*"] }
+
 
 [[municipality]]
 name = "Åmål"
 year = 2024
 ledgers = ["amal-2024.csv"]           # Debet/Kredit columns, NBSP thousands, YYYYMMDD dates
 central_it = ["171", "172"]
+population = 12600                    # Fyrbodal study, 2019 (replace with SCB's current figure)
+departments = { "Kommunledningsförvaltningen" = ["17*"], "Barn- och utbildningsförvaltningen" = ["30*", "31*"], "Socialförvaltningen" = ["32*", "33*"], "Teknik- och serviceförvaltningen" = ["51*"] }
+
 
 [[municipality]]
 name = "Färgelanda"
@@ -1102,9 +1148,37 @@ ledgers = ["fargelanda-2024.tsv"]     # TAB, Windows-1252, column names that nee
 central_it = ["K310"]
 internal_counterparts = ["K100"]      # Motpart K100 = own organisation (internal rent has no 'intern' in its text)
 columns = { cost_centre = "Ansvarsenhet", amount = "Utfall", text = "Fritext", account_text = "Kontobenämning" }
+population = 6600                    # Fyrbodal study, 2019 (replace with SCB's current figure)
+departments = { "Kommunstyrelseförvaltningen" = ["K3*"], "Barn- och utbildningsförvaltningen" = ["K4*"], "Socialförvaltningen" = ["K5*"], "Samhällsbyggnadsförvaltningen" = ["K6*"] }
+
+[[municipality]]
+name = "Mellerud"
+year = 2023
+ledgers = ["mellerud-2023.csv"]       # synthetic, for the trend view (not from a study)
+central_it = ["1510", "1511"]
+population = 9300
+departments = { "Kommunledningsförvaltningen" = ["15*"], "Barn- och utbildningsförvaltningen" = ["20*", "21*", "22*"], "Socialförvaltningen" = ["23*", "24*", "25*", "26*", "27*"], "Samhällsbyggnadsförvaltningen" = ["41*"] }
 "#;
 
-/// Writes the four sample ledgers and `dalsland-2024.toml` into `dir`; returns one report line per file.
+/// The sample allocation keys: IT staff per work area as an IT manager would report it (synthetic, not from a
+/// study). Bengtsfors and Mellerud give staff counts (normalised), Åmål percentages that leave 5 % unallocated,
+/// Färgelanda none (its central IT cost without a tower stays unallocated).
+pub const DALSLAND_WORK_AREAS: &str = "kommun;år;arbetsområde;årsarbetare
+Bengtsfors;2024;Infrastruktur;4
+Bengtsfors;2024;Slutanvändartjänster;5
+Bengtsfors;2024;Applikationsverksamhet;2
+Bengtsfors;2024;Styra och stödja;1
+Mellerud;;Infrastruktur;3.5
+Mellerud;;Slutanvändartjänster;6
+Mellerud;;Applikationsverksamhet;1.5
+Mellerud;;Styra och stödja;1
+Åmål;2024;Infrastruktur;35%
+Åmål;2024;Slutanvändartjänster;40%
+Åmål;2024;Applikationsverksamhet;15%
+Åmål;2024;Styra och stödja;5%
+";
+
+/// Writes the sample ledgers, `dalsland-2024.toml` and its work-area keys into `dir`; returns one report line per file.
 pub fn write_samples(dir: &Path) -> Result<Vec<String>> {
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     let mut report = Vec::new();
@@ -1116,7 +1190,7 @@ pub fn write_samples(dir: &Path) -> Result<Vec<String>> {
             "csv"
         };
         let path = dir.join(format!("{}.{ext}", spec.stem));
-        let bytes = render(spec.layout, spec.name, 2024, &lines);
+        let bytes = render(spec.layout, spec.name, spec.year, &lines);
         std::fs::write(&path, bytes).map_err(|e| Error::io(&path, e))?;
         let mut truth = GeneratedTruth {
             file: path.display().to_string(),
@@ -1130,6 +1204,9 @@ pub fn write_samples(dir: &Path) -> Result<Vec<String>> {
     let cfg = dir.join("dalsland-2024.toml");
     std::fs::write(&cfg, DALSLAND_CONFIG).map_err(|e| Error::io(&cfg, e))?;
     report.push(format!("wrote {}", cfg.display()));
+    let keys = dir.join("dalsland-2024-work-areas.csv");
+    std::fs::write(&keys, DALSLAND_WORK_AREAS).map_err(|e| Error::io(&keys, e))?;
+    report.push(format!("wrote {}", keys.display()));
     Ok(report)
 }
 

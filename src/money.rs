@@ -286,3 +286,43 @@ mod tests {
         assert_eq!(parse_share_ppm("2,5 %").unwrap(), 25_000);
     }
 }
+
+/// Splits `total` öre over `weights` in proportion, exactly: floors each part, then gives the remaining öre to the
+/// largest remainders (ties: the earlier weight). The parts always sum to `total` (all zero when the weights do).
+pub fn allocate(total: i64, weights: &[i64]) -> Vec<i64> {
+    let sum: i128 = weights.iter().map(|&w| w.max(0) as i128).sum();
+    if sum == 0 {
+        return vec![0; weights.len()];
+    }
+    let mut parts: Vec<i64> = Vec::with_capacity(weights.len());
+    let mut rems: Vec<(i128, usize)> = Vec::with_capacity(weights.len());
+    for (i, &w) in weights.iter().enumerate() {
+        let num = total as i128 * w.max(0) as i128;
+        let q = num.div_euclid(sum);
+        parts.push(q as i64);
+        rems.push((num.rem_euclid(sum), i));
+    }
+    let mut left = total - parts.iter().sum::<i64>();
+    rems.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    for (_, i) in rems.iter().cycle() {
+        if left <= 0 {
+            break;
+        }
+        parts[*i] += 1;
+        left -= 1;
+    }
+    parts
+}
+
+#[cfg(test)]
+mod allocate_tests {
+    use super::allocate;
+
+    #[test]
+    fn parts_sum_to_the_total() {
+        assert_eq!(allocate(100, &[1, 1, 1]), vec![34, 33, 33]);
+        assert_eq!(allocate(-100, &[1, 1, 1]).iter().sum::<i64>(), -100);
+        assert_eq!(allocate(1_000_001, &[3, 0, 7]), vec![300_000, 0, 700_001]);
+        assert_eq!(allocate(5, &[0, 0]), vec![0, 0]);
+    }
+}

@@ -24,6 +24,8 @@ pub struct RunResult {
     pub municipalities: Vec<MunicipalityResult>,
     /// The comparison.
     pub benchmark: Benchmark,
+    /// The analyses of the studies (views, mix, work areas, suppliers, what-ifs, trends, data quality).
+    pub analyses: crate::compare::Analyses,
     /// Distinct key tuples the rules were evaluated on.
     pub distinct_keys: usize,
     /// The canonical ledger of the run (lazy).
@@ -137,6 +139,7 @@ pub fn run(config: RunConfig) -> Result<RunResult> {
             central_it_raw: m.central_it_raw.clone(),
             external_total_ore: m.external_total_ore,
             population: m.population,
+            departments: &m.departments,
         })
         .collect();
     let mut municipalities =
@@ -170,18 +173,31 @@ pub fn run(config: RunConfig) -> Result<RunResult> {
         }
     }
 
+    // The benchmark and the group analyses cover one year when `benchmark_year` is set (trends and data quality
+    // cover every unit).
+    let idx = crate::compare::benchmarked(&municipalities, config.analysis.benchmark_year);
+    if idx.is_empty() {
+        return Err(Error::rules(format!(
+            "benchmark_year = {}: no municipality of the run has that year",
+            config.analysis.benchmark_year.unwrap_or_default()
+        )));
+    }
+    let selected: Vec<MunicipalityResult> =
+        idx.iter().map(|&i| municipalities[i].clone()).collect();
     let benchmark = benchmark(
-        &municipalities,
+        &selected,
         config.numerator,
         &config.references,
         config.target_ppm,
     );
+    let analyses = crate::compare::analyse(&config, &rules, &municipalities, &idx, &benchmark);
     Ok(RunResult {
         config,
         rules,
         inputs,
         municipalities,
         benchmark,
+        analyses,
         distinct_keys,
         ledger,
         classified,

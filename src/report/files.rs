@@ -113,12 +113,23 @@ pub fn pools_csv(r: &RunResult) -> String {
 }
 
 /// Writes every output file into `dir` (created if missing).
-pub fn write_all(r: &RunResult, dir: &Path) -> Result<Vec<PathBuf>> {
+pub fn write_all(r: &RunResult, dir: &Path, lang: super::tables::Lang) -> Result<Vec<PathBuf>> {
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     let mut written = Vec::new();
     let p = dir.join("summary.json");
     write_atomic(&p, super::json::to_string(r).as_bytes())?;
     written.push(p);
+    let p = dir.join("report.html");
+    write_atomic(&p, super::html::render(r, lang).as_bytes())?;
+    written.push(p);
+    let tdir = dir.join("tables");
+    std::fs::create_dir_all(&tdir).map_err(|e| Error::io(&tdir, e))?;
+    // CSVs are data: machine column names and TBM (English) names, whatever the report language.
+    for t in super::tables::tables(r, super::tables::Lang::En) {
+        let p = tdir.join(format!("{}.csv", t.id));
+        write_atomic(&p, t.to_csv().as_bytes())?;
+        written.push(p);
+    }
     let p = dir.join("benchmark.csv");
     write_atomic(&p, benchmark_csv(r).as_bytes())?;
     written.push(p);

@@ -32,6 +32,8 @@ pub struct Summary<'a> {
     pub inputs: &'a [IngestReport],
     /// Distinct key tuples the rules were evaluated on.
     pub distinct_keys: usize,
+    /// The analyses of the studies (added in 0.2 without breaking `itcost.summary/1`).
+    pub analyses: &'a crate::compare::Analyses,
 }
 
 /// Which rules were used.
@@ -77,6 +79,7 @@ pub fn summary(r: &RunResult) -> Summary<'_> {
         benchmark: &r.benchmark,
         inputs: &r.inputs,
         distinct_keys: r.distinct_keys,
+        analyses: &r.analyses,
     }
 }
 

@@ -1,5 +1,8 @@
-//! Stage 6: rendering results — terminal summary, JSON contract, CSV/Parquet files.
+//! Stage 6: rendering results — terminal summary, JSON contract, CSV/Parquet files, the HTML report.
 
 pub mod files;
+pub mod html;
 pub mod json;
+pub mod svg;
+pub mod tables;
 pub mod terminal;

@@ -342,25 +342,55 @@ fn parquet_round_trip_keeps_every_line_and_the_sums() {
             "\"bengtsfors-2024.csv\"",
             &format!(
                 "{:?}",
-                out.join("municipality=Bengtsfors").display().to_string()
+                out.join("municipality=Bengtsfors/year=2024")
+                    .display()
+                    .to_string()
             ),
         )
         .replace(
             "\"mellerud-2024.csv\"",
             &format!(
                 "{:?}",
-                out.join("municipality=Mellerud").display().to_string()
+                out.join("municipality=Mellerud/year=2024")
+                    .display()
+                    .to_string()
+            ),
+        )
+        .replace(
+            "\"mellerud-2023.csv\"",
+            &format!(
+                "{:?}",
+                out.join("municipality=Mellerud/year=2023")
+                    .display()
+                    .to_string()
+            ),
+        )
+        .replace(
+            "\"dalsland-2024-work-areas.csv\"",
+            &format!(
+                "{:?}",
+                crate::root()
+                    .join("sample-ledgers/dalsland-2024-work-areas.csv")
+                    .display()
+                    .to_string()
             ),
         )
         .replace(
             "\"amal-2024.csv\"",
-            &format!("{:?}", out.join("municipality=Åmål").display().to_string()),
+            &format!(
+                "{:?}",
+                out.join("municipality=Åmål/year=2024")
+                    .display()
+                    .to_string()
+            ),
         )
         .replace(
             "\"fargelanda-2024.tsv\"",
             &format!(
                 "{:?}",
-                out.join("municipality=Färgelanda").display().to_string()
+                out.join("municipality=Färgelanda/year=2024")
+                    .display()
+                    .to_string()
             ),
         );
     let cfg_path = dir.path().join("parquet.toml");

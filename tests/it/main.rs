@@ -1,5 +1,6 @@
 //! itcost's integration tests: one test binary (so polars is linked once), one module per concern.
 
+mod analyses;
 mod cli;
 mod dalsland;
 mod formats;

@@ -68,7 +68,9 @@ proptest! {
                 central_it_raw: vec!["1510".into()], internal_counterparts: vec![], external_total_ore: None, population: None,
                 columns: Default::default(),
                 sheet: None,
+                departments: vec![], employees: None, users: None, devices: None,
             }],
+            analysis: Default::default(),
         };
         let r = itcost::pipeline::run(cfg).unwrap();
         let m = &r.municipalities[0];

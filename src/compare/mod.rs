@@ -1,6 +1,14 @@
 //! Stage 5: the benchmark across municipalities — shares, mean, median, min/max, rank, reference lines and the
 //! cost of raising each municipality to a target share (the Dalsland table).
 
+pub mod mix;
+pub mod quality;
+pub mod suppliers;
+pub mod trends;
+pub mod view;
+pub mod whatif;
+pub mod work_areas;
+
 use crate::aggregate::{share, Kr, MunicipalityResult};
 use crate::config::{Denominator, Numerator, Reference};
 use crate::money::round_div;
@@ -171,5 +179,105 @@ pub fn benchmark(
         }),
         rows,
         total,
+    }
+}
+
+/// Letters for anonymised rows: A … Z, then AA, AB, ….
+pub fn letter(i: usize) -> String {
+    let mut n = i;
+    let mut out = Vec::new();
+    loop {
+        out.push(b'A' + (n % 26) as u8);
+        if n < 26 {
+            break;
+        }
+        n = n / 26 - 1;
+    }
+    out.reverse();
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Every analysis of the studies beyond the benchmark (the `analyses` object of the JSON contract).
+#[derive(Debug, Clone, Serialize)]
+pub struct Analyses {
+    /// The year the benchmark and the group analyses cover (None: every unit).
+    pub benchmark_year: Option<i32>,
+    /// The published benchmark view.
+    pub view: view::BenchmarkView,
+    /// Pool mix and inside/outside central IT.
+    pub mix: mix::Mix,
+    /// Towers and work areas.
+    pub work_areas: work_areas::WorkAreas,
+    /// Suppliers.
+    pub suppliers: suppliers::SupplierAnalysis,
+    /// Savings scenarios.
+    pub savings: Vec<whatif::SavingsResult>,
+    /// The joint organisation's split.
+    pub joint_org: Option<whatif::JointOrgResult>,
+    /// Trends over years.
+    pub trends: trends::Trends,
+    /// Data quality.
+    pub quality: quality::Quality,
+}
+
+/// The municipalities the benchmark covers: those of `year`, or all.
+pub fn benchmarked(results: &[MunicipalityResult], year: Option<i32>) -> Vec<usize> {
+    (0..results.len())
+        .filter(|&i| year.is_none() || results[i].year == year)
+        .collect()
+}
+
+/// Runs every analysis. `bench` is the benchmark over `results[idx]` (in that order).
+pub fn analyse(
+    config: &crate::config::RunConfig,
+    rules: &crate::rules::RuleSet,
+    results: &[MunicipalityResult],
+    idx: &[usize],
+    bench: &Benchmark,
+) -> Analyses {
+    let a = &config.analysis;
+    let sel: Vec<&MunicipalityResult> = idx.iter().map(|&i| &results[i]).collect();
+    let labels: Vec<String> = bench
+        .rows
+        .iter()
+        .map(|r| row_label(&bench.rows, r))
+        .collect();
+    let all_labels: Vec<String> = {
+        let mut count = std::collections::HashMap::new();
+        for r in results {
+            *count.entry(r.name.as_str()).or_insert(0) += 1;
+        }
+        results
+            .iter()
+            .map(|r| match (count[r.name.as_str()] > 1, r.year) {
+                (true, Some(y)) => format!("{} {y}", r.name),
+                _ => r.name.clone(),
+            })
+            .collect()
+    };
+    let drivers: Vec<[Option<u64>; 4]> = sel
+        .iter()
+        .map(|r| {
+            config
+                .municipalities
+                .iter()
+                .find(|m| m.name == r.name && (m.year.is_none() || m.year == r.year))
+                .map(|m| [m.population, m.employees, m.users, m.devices])
+                .unwrap_or([r.population, None, None, None])
+        })
+        .collect();
+    Analyses {
+        benchmark_year: a.benchmark_year,
+        view: view::view(bench, &sel, a.highlight.as_deref(), a.anonymise),
+        mix: mix::mix(&sel, &labels, &config.outside_scope),
+        work_areas: work_areas::work_areas(&sel, &labels, &a.allocation_keys),
+        suppliers: suppliers::suppliers(&sel, &labels, a.supplier_threshold_ore),
+        savings: whatif::savings(&a.savings, &sel, &labels),
+        joint_org: a
+            .joint_org
+            .as_ref()
+            .map(|j| whatif::joint_org(j, &sel, &labels, &drivers)),
+        trends: trends::trends(results, config.numerator),
+        quality: quality::quality(results, &all_labels, rules, a.annualise),
     }
 }

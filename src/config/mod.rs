@@ -1,11 +1,14 @@
 //! The run config (TOML): which municipalities, their ledgers and central IT cost centres, the denominator, the
 //! target share and reference lines. Paths in it are relative to the config file. Documented in README.
 
+pub mod analysis;
+
 use crate::error::{Error, Result};
 use crate::ingest::columns::Field;
 use crate::money::parse_share_ppm;
 use crate::rules::pattern::CodePattern;
 use crate::rules::taxonomy::Pool;
+pub use analysis::{AnalysisConfig, WorkArea};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -107,6 +110,14 @@ pub struct Municipality {
     pub columns: BTreeMap<Field, String>,
     /// Spreadsheet sheet to read (default: the first).
     pub sheet: Option<String>,
+    /// Department (förvaltning/bolag) name → cost-centre patterns, for ledgers without a department column.
+    pub departments: Vec<(String, Vec<CodePattern>)>,
+    /// Employees, for the joint-organisation keys.
+    pub employees: Option<u64>,
+    /// IT users, for the joint-organisation keys.
+    pub users: Option<u64>,
+    /// Devices (computers), for the joint-organisation keys.
+    pub devices: Option<u64>,
 }
 
 /// Everything a run needs besides the ledgers' content.
@@ -134,6 +145,8 @@ pub struct RunConfig {
     pub references: Vec<Reference>,
     /// Municipalities in the run.
     pub municipalities: Vec<Municipality>,
+    /// Settings of the analyses (benchmark view, suppliers, what-ifs, work-area keys).
+    pub analysis: AnalysisConfig,
 }
 
 /// The narrow (Fyrbodal) scope: Hardware, Software, Telecom.
@@ -191,6 +204,46 @@ struct RawConfig {
     reference: Vec<RawReference>,
     #[serde(default)]
     municipality: Vec<RawMunicipality>,
+    benchmark_year: Option<i32>,
+    highlight: Option<String>,
+    anonymise: Option<bool>,
+    supplier_threshold: Option<toml::Value>,
+    allocation_keys: Option<String>,
+    annualise: Option<bool>,
+    #[serde(default)]
+    savings: Vec<RawSavings>,
+    joint_org: Option<RawJointOrg>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSavings {
+    label: String,
+    rate: toml::Value,
+    pools: Vec<String>,
+    of: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawJointOrg {
+    label: Option<String>,
+    cost: Option<toml::Value>,
+    keys: Vec<String>,
+}
+
+/// Reads kronor written as an integer, a float or a string (`"45 939 995"`, `"1 234,50"`) into öre.
+fn kronor_from_value(v: &toml::Value) -> std::result::Result<i64, String> {
+    match v {
+        toml::Value::Integer(i) => i
+            .checked_mul(100)
+            .ok_or_else(|| format!("{i} kr is too large")),
+        toml::Value::Float(f) => Ok((f * 100.0).round() as i64),
+        toml::Value::String(s) => crate::money::parse_ore(s)
+            .map_err(|e| e.0)?
+            .ok_or_else(|| "expected an amount in kronor, found an empty string".to_string()),
+        other => Err(format!("expected an amount in kronor, found {other}")),
+    }
 }
 
 #[derive(Deserialize)]
@@ -216,6 +269,11 @@ struct RawMunicipality {
     #[serde(default)]
     columns: BTreeMap<String, String>,
     sheet: Option<String>,
+    #[serde(default)]
+    departments: BTreeMap<String, Vec<String>>,
+    employees: Option<u64>,
+    users: Option<u64>,
+    devices: Option<u64>,
 }
 
 /// Reads a share written as `"2.5%"`, `0.025` or `2.5` … numbers above 1 are refused as ambiguous unless a string
@@ -371,6 +429,15 @@ pub fn load(path: &Path) -> Result<RunConfig> {
                 m.name
             )));
         }
+        let departments = m
+            .departments
+            .iter()
+            .map(|(name, codes)| {
+                parse_codes(codes)
+                    .map(|p| (name.clone(), p))
+                    .map_err(|e| bad(format!("municipality '{}': departments: {e}", m.name)))
+            })
+            .collect::<Result<Vec<_>>>()?;
         municipalities.push(Municipality {
             name: m.name,
             year: m.year,
@@ -382,7 +449,123 @@ pub fn load(path: &Path) -> Result<RunConfig> {
             population: m.population,
             columns,
             sheet: m.sheet,
+            departments,
+            employees: m.employees,
+            users: m.users,
+            devices: m.devices,
         });
+    }
+    let mut analysis = AnalysisConfig {
+        benchmark_year: raw.benchmark_year,
+        highlight: raw.highlight.clone(),
+        anonymise: raw.anonymise.unwrap_or(false),
+        annualise: raw.annualise.unwrap_or(false),
+        ..Default::default()
+    };
+    if let Some(h) = &raw.highlight {
+        if !municipalities.iter().any(|m| &m.name == h) {
+            return Err(bad(format!(
+                "highlight: '{h}' is not one of the municipalities of the run"
+            )));
+        }
+    }
+    if let Some(t) = &raw.supplier_threshold {
+        analysis.supplier_threshold_ore =
+            kronor_from_value(t).map_err(|e| bad(format!("supplier_threshold: {e}")))?;
+    }
+    for sv in &raw.savings {
+        let rate_ppm = share_from_value(&sv.rate)
+            .map_err(|e| bad(format!("savings '{}': rate: {e}", sv.label)))?;
+        let pools = sv
+            .pools
+            .iter()
+            .map(|p| {
+                Pool::parse(p).ok_or_else(|| {
+                    bad(format!(
+                        "savings '{}': unknown pool '{p}'; expected one of {}",
+                        sv.label,
+                        Pool::names()
+                    ))
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let of = match sv.of.as_deref() {
+            None | Some("central_it") => analysis::SavingsBase::CentralIt,
+            Some("it") => analysis::SavingsBase::It,
+            Some(o) => {
+                return Err(bad(format!(
+                    "savings '{}': of: expected central_it or it, found '{o}'",
+                    sv.label
+                )))
+            }
+        };
+        analysis.savings.push(analysis::SavingsScenario {
+            label: sv.label.clone(),
+            rate_ppm,
+            pools,
+            of,
+        });
+    }
+    if let Some(j) = &raw.joint_org {
+        let keys = j
+            .keys
+            .iter()
+            .map(|k| {
+                analysis::AllocationBasis::parse(k).ok_or_else(|| {
+                    bad(format!(
+                        "joint_org: unknown key '{k}'; expected equal, population, employees, users or devices"
+                    ))
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        for key in &keys {
+            let missing: Vec<&str> = municipalities
+                .iter()
+                .filter(|m| match key {
+                    analysis::AllocationBasis::Equal => false,
+                    analysis::AllocationBasis::Population => m.population.is_none(),
+                    analysis::AllocationBasis::Employees => m.employees.is_none(),
+                    analysis::AllocationBasis::Users => m.users.is_none(),
+                    analysis::AllocationBasis::Devices => m.devices.is_none(),
+                })
+                .map(|m| m.name.as_str())
+                .collect();
+            if !missing.is_empty() {
+                return Err(bad(format!(
+                    "joint_org: key '{}' needs {} = … for {}",
+                    key.key(),
+                    key.key(),
+                    missing.join(", ")
+                )));
+            }
+        }
+        let cost_ore = match &j.cost {
+            None => None,
+            Some(toml::Value::String(s)) if s == "central_it" => None,
+            Some(v) => {
+                Some(kronor_from_value(v).map_err(|e| bad(format!("joint_org: cost: {e}")))?)
+            }
+        };
+        analysis.joint_org = Some(analysis::JointOrg {
+            label: j
+                .label
+                .clone()
+                .unwrap_or_else(|| "Joint IT organisation".into()),
+            cost_ore,
+            keys,
+        });
+    }
+    if let Some(k) = &raw.allocation_keys {
+        let keys = analysis::read_allocation_keys(&base.join(k))?;
+        for key in &keys {
+            if !municipalities.iter().any(|m| m.name == key.municipality) {
+                return Err(Error::input(format!(
+                    "{}: '{}' is not one of the municipalities of the run",
+                    key.source, key.municipality
+                )));
+            }
+        }
+        analysis.allocation_keys = keys;
     }
     Ok(RunConfig {
         title: raw.title.unwrap_or_else(|| shown.clone()),
@@ -402,5 +585,6 @@ pub fn load(path: &Path) -> Result<RunConfig> {
         lenient: raw.lenient.unwrap_or(false),
         references,
         municipalities,
+        analysis,
     })
 }

@@ -1,0 +1,641 @@
+//! `run --html FILE` (and `report.html` in `--out DIR`): one self-contained HTML file — inline CSS and SVG, no
+//! script, no font or image from the network — with the charts of the studies, the table behind every chart,
+//! the data-quality panel and the method. Deterministic: the same run gives the same bytes (no timestamps).
+
+use super::svg::{self, esc, Bar, RefLine, Stack};
+use super::tables::{pct, tables, Lang, Table};
+use crate::config::WorkArea;
+use crate::money::format_kr;
+use crate::pipeline::RunResult;
+use crate::rules::taxonomy::Pool;
+use std::fmt::Write;
+
+const CSS: &str = r#"
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;color:#1a1a1a;background:#fafafa;line-height:1.45}
+header{background:#0b3d5c;color:#fff;padding:18px 28px}header h1{margin:0 0 4px;font-size:24px}header p{margin:2px 0;opacity:.9}
+nav{background:#eef3f6;padding:8px 28px;position:sticky;top:0;border-bottom:1px solid #d5dde3;font-size:14px}nav a{margin-right:14px;color:#0b3d5c}
+main{max-width:1100px;margin:0 auto;padding:10px 28px 40px}section{background:#fff;border:1px solid #e1e5e8;border-radius:6px;padding:14px 20px;margin:18px 0}
+h2{font-size:19px;margin:4px 0 8px;color:#0b3d5c}h3{font-size:15px;margin:16px 0 6px}
+.kpis{display:flex;flex-wrap:wrap;gap:12px}.kpi{flex:1 1 180px;background:#f3f7fa;border-radius:6px;padding:10px 14px}.kpi b{display:block;font-size:22px;color:#0b3d5c}
+table{border-collapse:collapse;font-size:13px;margin:6px 0 4px;width:100%}th,td{padding:3px 8px;border-bottom:1px solid #e6e9ec;text-align:left;vertical-align:top}
+th{background:#f3f5f7;font-weight:600}td.n{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}tr.total td{font-weight:700;border-top:2px solid #999}
+.note{color:#555;font-size:13px}.warn{color:#8a4b00}details{margin:6px 0}summary{cursor:pointer;color:#0b3d5c}
+.ok{color:#006b3c;font-weight:600}.bad{color:#a00;font-weight:600}svg.chart{max-width:980px;display:block;margin:6px 0}
+@media print{nav{display:none}section{break-inside:avoid}}
+"#;
+
+fn table_html(out: &mut String, t: &Table) {
+    if t.rows.is_empty() {
+        return;
+    }
+    let _ = write!(
+        out,
+        r#"<h3>{}</h3><table id="t-{}"><thead><tr>"#,
+        esc(&t.title),
+        t.id
+    );
+    for (h, k) in t.headers.iter().zip(&t.keys) {
+        let _ = write!(out, r#"<th data-k="{k}">{}</th>"#, esc(h));
+    }
+    out.push_str("</tr></thead><tbody>");
+    let n = t.rows.len();
+    for (i, row) in t.rows.iter().enumerate() {
+        if t.total_row && i + 1 == n {
+            out.push_str(r#"<tr class="total">"#);
+        } else {
+            out.push_str("<tr>");
+        }
+        for c in row {
+            let _ = write!(
+                out,
+                r#"<td{} data-v="{}">{}</td>"#,
+                if c.numeric() { r#" class="n""# } else { "" },
+                esc(&c.plain()),
+                esc(&c.display())
+            );
+        }
+        out.push_str("</tr>");
+    }
+    out.push_str("</tbody></table>");
+    let _ = write!(
+        out,
+        r#"<p class="note">CSV: <code>tables/{}.csv</code></p>"#,
+        t.id
+    );
+}
+
+fn find<'a>(ts: &'a [Table], id: &str) -> Option<&'a Table> {
+    ts.iter().find(|t| t.id == id)
+}
+
+/// Renders the report.
+pub fn render(r: &RunResult, lang: Lang) -> String {
+    let l = lang;
+    let ts = tables(r, lang);
+    let b = &r.benchmark;
+    let a = &r.analyses;
+    let mut o = String::with_capacity(200_000);
+    let _ = write!(
+        o,
+        r#"<!DOCTYPE html><html lang="{}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>{}</title><style>{CSS}</style></head><body>"#,
+        l.t("sv", "en"),
+        esc(&r.config.title)
+    );
+    let den = den_label(r, l);
+    let num = match b.numerator {
+        crate::config::Numerator::CentralIt => l.t("central IT-kostnad", "central IT cost"),
+        crate::config::Numerator::It => l.t(
+            "IT-kostnad (central och utanför)",
+            "IT cost (central and outside)",
+        ),
+    };
+    let _ = write!(
+        o,
+        "<header><h1>{}</h1><p>{}: {} / {}. {} {} · {} {} · {} {}</p></header>",
+        esc(&r.config.title),
+        l.t("Mått", "Measure"),
+        num,
+        den,
+        l.t("Regler:", "Rules:"),
+        esc(&r.rules.name),
+        l.t("Omfång:", "Scope:"),
+        esc(&r.config.scope_name),
+        l.t("itcost", "itcost"),
+        env!("CARGO_PKG_VERSION")
+    );
+    let sections = [
+        ("summary", l.t("Sammanfattning", "Summary")),
+        ("benchmark", l.t("Jämförelse", "Benchmark")),
+        ("pools", l.t("Kostnadspooler", "Cost pools")),
+        (
+            "inside",
+            l.t("Inom/utanför central IT", "Inside/outside central IT"),
+        ),
+        ("work-areas", l.t("Arbetsområden", "Work areas")),
+        ("suppliers", l.t("Leverantörer", "Suppliers")),
+        ("what-if", l.t("Tänk om", "What if")),
+        ("trends", l.t("Utveckling", "Trends")),
+        ("quality", l.t("Datakvalitet", "Data quality")),
+        ("method", l.t("Metod", "Method")),
+    ];
+    o.push_str("<nav>");
+    for (id, name) in sections {
+        let _ = write!(o, "<a href=\"#{id}\">{name}</a>");
+    }
+    o.push_str("</nav><main>");
+
+    // Summary.
+    let _ = write!(
+        o,
+        r#"<section id="summary"><h2>{}</h2><div class="kpis">"#,
+        sections[0].1
+    );
+    let kpi = |o: &mut String, v: String, label: &str| {
+        let _ = write!(
+            o,
+            r#"<div class="kpi"><b>{}</b>{}</div>"#,
+            esc(&v),
+            esc(label)
+        );
+    };
+    kpi(
+        &mut o,
+        b.pooled_share.map(pct).unwrap_or("–".into()),
+        &format!(
+            "{} ({} {})",
+            l.t("gruppens andel", "the group's share"),
+            b.n,
+            l.t("organisationer", "organisations")
+        ),
+    );
+    kpi(
+        &mut o,
+        a.view.distribution.median.map(pct).unwrap_or("–".into()),
+        l.t("median", "median"),
+    );
+    kpi(
+        &mut o,
+        format!("{} kr", format_kr(b.total.it_cost.0)),
+        &format!("{} {}", num, l.t("totalt", "in total")),
+    );
+    if let Some(c) = b.total.cost_to_target {
+        kpi(
+            &mut o,
+            format!("{} kr", format_kr(c.0)),
+            &format!(
+                "{} {}",
+                l.t("ökning för att nå", "increase to reach"),
+                b.target_share.map(pct).unwrap_or_default()
+            ),
+        );
+    }
+    let it_total: i64 = r.municipalities.iter().map(|m| m.it_cost.0).sum();
+    let central_total: i64 = r.municipalities.iter().map(|m| m.central_it_cost.0).sum();
+    kpi(
+        &mut o,
+        crate::aggregate::share(central_total, it_total)
+            .map(pct)
+            .unwrap_or("–".into()),
+        l.t(
+            "av all IT ligger i central IT",
+            "of all IT sits in central IT",
+        ),
+    );
+    o.push_str("</div>");
+    let ok = r.municipalities.iter().all(|m| m.conservation.ok);
+    let _ = write!(
+        o,
+        r#"<p class="{}">{}</p>"#,
+        if ok { "ok" } else { "bad" },
+        if ok {
+            l.t(
+                "Varje krona är redovisad: summan av det som lästes är lika med summan av där raderna hamnade, i varje kommun.",
+                "Every krona is accounted for: the sum read equals the sum of where the lines landed, in every municipality.",
+            )
+        } else {
+            l.t(
+                "Bevarandekontrollen misslyckades.",
+                "The conservation check failed.",
+            )
+        }
+    );
+    for (label, n) in &a.view.below_reference {
+        let _ = write!(
+            o,
+            r#"<p class="note">{n} {} {} {}.</p>"#,
+            l.t("av", "of"),
+            a.view.rows.len(),
+            esc(&format!("{} {label}", l.t("ligger under", "lie below")))
+        );
+    }
+    o.push_str("</section>");
+
+    // Benchmark.
+    let _ = write!(o, r#"<section id="benchmark"><h2>{}</h2>"#, sections[1].1);
+    let bars: Vec<Bar> = a
+        .view
+        .rows
+        .iter()
+        .map(|row| Bar {
+            label: row.label.clone(),
+            value: row.share.unwrap_or(0.0),
+            text: row.share.map(pct).unwrap_or("–".into()),
+            highlight: row.highlighted,
+        })
+        .collect();
+    let refs: Vec<RefLine> = b
+        .references
+        .iter()
+        .map(|rf| RefLine {
+            label: format!("{} {}", pct(rf.share), rf.label),
+            value: rf.share,
+        })
+        .collect();
+    o.push_str(&svg::bars(&format!("{num} / {den}"), &bars, &refs));
+    let _ = write!(
+        o,
+        r#"<p class="note">{}</p>"#,
+        esc(&b
+            .references
+            .iter()
+            .map(|rf| format!("{} {}: {}", pct(rf.share), rf.label, rf.source))
+            .collect::<Vec<_>>()
+            .join(" · "))
+    );
+    for id in ["benchmark_view", "distribution"] {
+        if let Some(t) = find(&ts, id) {
+            table_html(&mut o, t);
+        }
+    }
+    if !a.view.anonymised {
+        if let Some(t) = find(&ts, "benchmark") {
+            table_html(&mut o, t);
+        }
+    } else {
+        let _ = write!(
+            o,
+            r#"<p class="note">{}</p>"#,
+            l.t(
+                "Vyn är anonymiserad: de andra organisationerna visas som bokstäver. Den namngivna tabellen finns i tables/benchmark.csv.",
+                "The view is anonymised: the other organisations are shown as letters. The named table is in tables/benchmark.csv.",
+            )
+        );
+    }
+    o.push_str("</section>");
+
+    // Pools.
+    let _ = write!(o, r#"<section id="pools"><h2>{}</h2>"#, sections[2].1);
+    let pools_used: Vec<Pool> = Pool::ALL
+        .iter()
+        .copied()
+        .filter(|p| {
+            a.mix
+                .municipalities
+                .iter()
+                .any(|m| m.pools.contains_key(p.name()))
+        })
+        .collect();
+    let series: Vec<String> = pools_used.iter().map(|p| l.pool(p.name())).collect();
+    let stacks: Vec<Stack> = a
+        .mix
+        .municipalities
+        .iter()
+        .map(|m| Stack {
+            label: m.municipality.clone(),
+            parts: pools_used
+                .iter()
+                .enumerate()
+                .map(|(k, p)| {
+                    let s = m.pools.get(p.name()).copied().unwrap_or_default();
+                    let v = s.central.0 + s.outside.0;
+                    (
+                        k,
+                        v as f64,
+                        format!(
+                            "{} · {}: {} kr",
+                            m.municipality,
+                            l.pool(p.name()),
+                            format_kr(v)
+                        ),
+                    )
+                })
+                .collect(),
+        })
+        .collect();
+    o.push_str(&svg::stacked(
+        l.t(
+            "IT-kostnad per kostnadspool, 100 %",
+            "IT cost per cost pool, 100 %",
+        ),
+        &series,
+        &stacks,
+    ));
+    if let Some(t) = find(&ts, "pools") {
+        table_html(&mut o, t);
+    }
+    o.push_str("</section>");
+
+    // Inside / outside.
+    let _ = write!(o, r#"<section id="inside"><h2>{}</h2>"#, sections[3].1);
+    let io_series = vec![
+        l.t("Central IT", "Central IT").to_string(),
+        l.t("Utanför central IT", "Outside central IT").to_string(),
+    ];
+    let io: Vec<Stack> = a
+        .mix
+        .group
+        .iter()
+        .map(|g| Stack {
+            label: l.pool(g.pool),
+            parts: vec![
+                (
+                    0,
+                    g.central.0 as f64,
+                    format!("{}: {} kr", io_series[0], format_kr(g.central.0)),
+                ),
+                (
+                    1,
+                    g.outside.0 as f64,
+                    format!("{}: {} kr", io_series[1], format_kr(g.outside.0)),
+                ),
+            ],
+        })
+        .collect();
+    o.push_str(&svg::stacked(
+        l.t(
+            "Inom och utanför central IT per pool",
+            "Inside and outside central IT per pool",
+        ),
+        &io_series,
+        &io,
+    ));
+    let _ = write!(
+        o,
+        r#"<p class="note">{}</p>"#,
+        l.t(
+            "Fyrbodal 2019 (alla deltagare): Hårdvara 82/18, Mjukvara 38/62, Telekom 59/41 (central/utanför).",
+            "Fyrbodal 2019 (all participants): Hardware 82/18, Software 38/62, Telecom 59/41 (central/outside).",
+        )
+    );
+    for id in ["inside_outside", "departments"] {
+        if let Some(t) = find(&ts, id) {
+            table_html(&mut o, t);
+        }
+    }
+    o.push_str("</section>");
+
+    // Work areas.
+    let _ = write!(o, r#"<section id="work-areas"><h2>{}</h2>"#, sections[4].1);
+    let wa = &a.work_areas;
+    let mut wseries: Vec<String> = wa
+        .municipalities
+        .iter()
+        .map(|m| m.municipality.clone())
+        .collect();
+    wseries.push(l.t("Gruppens medel", "Group mean").to_string());
+    let cats: Vec<(String, Vec<f64>)> = WorkArea::ALL
+        .iter()
+        .enumerate()
+        .map(|(i, area)| {
+            let mut v: Vec<f64> = wa
+                .municipalities
+                .iter()
+                .map(|m| m.areas[i].share.unwrap_or(0.0))
+                .collect();
+            v.push(
+                wa.group_mean
+                    .iter()
+                    .find(|g| g.0 == *area)
+                    .map(|g| g.1)
+                    .unwrap_or(0.0),
+            );
+            (l.area(*area).to_string(), v)
+        })
+        .collect();
+    o.push_str(&svg::grouped(
+        l.t(
+            "Andel av central IT per arbetsområde",
+            "Share of central IT per work area",
+        ),
+        &wseries,
+        &cats,
+    ));
+    let _ = write!(
+        o,
+        r#"<p class="note">{}</p>"#,
+        l.t(
+            "Torn från reglerna; central IT-kostnad utan torn fördelas med kommunens fördelningsnycklar (IT-chefens personalfördelning). Det som ingen nyckel täcker visas som ej fördelat. Drift = Infrastruktur + Slutanvändartjänster.",
+            "Towers from the rules; central IT cost without a tower is spread by the municipality's allocation keys (the IT manager's staff split). What no key covers is shown as unallocated. Run = Infrastructure + End-user services.",
+        )
+    );
+    for id in ["run_development", "work_areas", "towers"] {
+        if let Some(t) = find(&ts, id) {
+            table_html(&mut o, t);
+        }
+    }
+    o.push_str("</section>");
+
+    // Suppliers.
+    let _ = write!(o, r#"<section id="suppliers"><h2>{}</h2>"#, sections[5].1);
+    for id in ["supplier_counts", "suppliers_largest", "suppliers_shared"] {
+        if let Some(t) = find(&ts, id) {
+            table_html(&mut o, t);
+        }
+    }
+    o.push_str("</section>");
+
+    // What-if.
+    let _ = write!(o, r#"<section id="what-if"><h2>{}</h2>"#, sections[6].1);
+    if b.target_share.is_some() {
+        let tb: Vec<Bar> = b
+            .rows
+            .iter()
+            .map(|row| Bar {
+                label: crate::compare::row_label(&b.rows, row),
+                value: row
+                    .cost_to_target
+                    .map(|k| k.0 as f64)
+                    .unwrap_or(0.0)
+                    .max(0.0),
+                text: format!(
+                    "{} kr ({})",
+                    row.cost_to_target
+                        .map(|k| format_kr(k.0))
+                        .unwrap_or_default(),
+                    row.increase
+                        .map(|x| format!("+{}", pct(x)))
+                        .unwrap_or_default()
+                ),
+                highlight: a.view.highlight.as_deref() == Some(row.name.as_str()),
+            })
+            .collect();
+        o.push_str(&svg::bars(
+            &format!(
+                "{} {}",
+                l.t("Ökning för att nå", "Increase to reach"),
+                b.target_share.map(pct).unwrap_or_default()
+            ),
+            &tb,
+            &[],
+        ));
+        let _ = write!(
+            o,
+            r#"<p class="note">{}: {} kr × {} = {} kr; {} kr − {} kr = {} kr.</p>"#,
+            l.t("Totalt", "Total"),
+            format_kr(b.total.denominator_value.0),
+            b.target_share.map(pct).unwrap_or_default(),
+            b.total
+                .at_target
+                .map(|k| format_kr(k.0))
+                .unwrap_or_default(),
+            b.total
+                .at_target
+                .map(|k| format_kr(k.0))
+                .unwrap_or_default(),
+            format_kr(b.total.it_cost.0),
+            b.total
+                .cost_to_target
+                .map(|k| format_kr(k.0))
+                .unwrap_or_default(),
+        );
+    }
+    for sv in &a.savings {
+        let _ = write!(
+            o,
+            r#"<p><b>{}</b>: {} kr {} {} kr.</p>"#,
+            esc(&sv.scenario.label),
+            format_kr(sv.total_base.0),
+            l.t("kostnad ger en besparing på", "of cost gives a saving of"),
+            format_kr(sv.total_saving.0)
+        );
+    }
+    if let Some(j) = &a.joint_org {
+        let _ = write!(
+            o,
+            r#"<p><b>{}</b>: {} kr {}.</p>"#,
+            esc(&j.label),
+            format_kr(j.cost.0),
+            if j.cost_is_sum_of_members {
+                l.t(
+                    "(summan av kommunernas centrala IT-kostnad)",
+                    "(the members' summed central IT cost)",
+                )
+            } else {
+                l.t("(angiven kostnad)", "(given cost)")
+            }
+        );
+    }
+    for id in ["savings", "joint_org"] {
+        if let Some(t) = find(&ts, id) {
+            table_html(&mut o, t);
+        }
+    }
+    o.push_str("</section>");
+
+    // Trends.
+    let _ = write!(o, r#"<section id="trends"><h2>{}</h2>"#, sections[7].1);
+    if a.trends.years.is_empty() {
+        let _ = write!(
+            o,
+            r#"<p class="note">{}</p>"#,
+            l.t(
+                "Ingen kommun finns med för mer än ett år i körningen.",
+                "No municipality appears for more than one year in this run.",
+            )
+        );
+    } else {
+        let mut series: Vec<(String, Vec<(i32, f64)>)> = Vec::new();
+        for y in &a.trends.years {
+            let v = match b.numerator {
+                crate::config::Numerator::CentralIt => y.central_it_share,
+                crate::config::Numerator::It => y.it_share,
+            };
+            let Some(v) = v else { continue };
+            match series.iter_mut().find(|s| s.0 == y.municipality) {
+                Some(s) => s.1.push((y.year, v)),
+                None => series.push((y.municipality.clone(), vec![(y.year, v)])),
+            }
+        }
+        o.push_str(&svg::lines(&format!("{num} / {den}"), &series));
+        for id in ["trends", "trend_changes"] {
+            if let Some(t) = find(&ts, id) {
+                table_html(&mut o, t);
+            }
+        }
+    }
+    o.push_str("</section>");
+
+    // Quality.
+    let _ = write!(o, r#"<section id="quality"><h2>{}</h2>"#, sections[8].1);
+    for q in &a.quality.rows {
+        if q.incomplete {
+            let _ = write!(
+                o,
+                r#"<p class="warn">{}: {} {} ({}){}</p>"#,
+                esc(&q.municipality),
+                q.months_present,
+                l.t("månader av 12; saknas", "months of 12; missing"),
+                esc(&q.months_missing.join(", ")),
+                if q.annualised_central_it_cost.is_some() {
+                    l.t(
+                        " — helårsomräknade belopp i tabellen är märkta",
+                        " — annualised amounts in the table are labelled",
+                    )
+                } else {
+                    ""
+                }
+            );
+        }
+    }
+    if !a.quality.never_fired.is_empty() {
+        let _ = write!(
+            o,
+            r#"<p class="note">{}: {}</p>"#,
+            l.t("Regler som aldrig slog till", "Rules that never fired"),
+            esc(&a.quality.never_fired.join(", "))
+        );
+    }
+    for id in ["data_quality", "suspects"] {
+        if let Some(t) = find(&ts, id) {
+            table_html(&mut o, t);
+        }
+    }
+    if let Some(t) = find(&ts, "rule_coverage") {
+        let _ = write!(o, "<details><summary>{}</summary>", esc(&t.title));
+        table_html(&mut o, t);
+        o.push_str("</details>");
+    }
+    o.push_str("</section>");
+
+    // Method.
+    let _ = write!(o, r#"<section id="method"><h2>{}</h2>"#, sections[9].1);
+    let scope_pools: Vec<String> = r
+        .config
+        .outside_scope
+        .iter()
+        .map(|p| l.pool(p.name()))
+        .collect();
+    let _ = write!(
+        o,
+        "<p>{}</p><ul><li>{}: <code>{}</code> ({}, {} {})</li><li>{}: {}</li><li>{}: {}</li><li>{}: {}</li></ul><p class=\"note\">{}</p>",
+        l.t(
+            "Varje rad i huvudboken hamnar på exakt ett ställe: central IT, IT utanför central IT, inte IT, internt (elimineras) eller utanför driften (balansräkning, finansiella poster, investeringar). Reglerna avgörs per unik nyckel (konto, ansvar, leverantör, text) och den första regeln som matchar bestämmer.",
+            "Every ledger line lands in exactly one place: central IT, IT outside central IT, not IT, internal (eliminated) or outside operations (balance sheet, financial items, investments). Rules are decided per distinct key (account, cost centre, supplier, text) and the first matching rule decides.",
+        ),
+        l.t("Regelfil", "Rules file"),
+        esc(&r.rules.source),
+        esc(&r.rules.name),
+        r.rules.rules.len(),
+        l.t("regler", "rules"),
+        l.t("Täljare", "Numerator"),
+        num,
+        l.t("Nämnare", "Denominator"),
+        den,
+        l.t("IT utanför central IT räknas i poolerna", "IT outside central IT counts in the pools"),
+        esc(&scope_pools.join(", ")),
+        l.t(
+            "Beloppen räknas exakt i öre; andelar visas med två decimaler. Samma körning ger samma fil.",
+            "Amounts are exact to the öre; shares are shown with two decimals. The same run gives the same file.",
+        )
+    );
+    o.push_str("</section></main></body></html>\n");
+    o
+}
+
+fn den_label(r: &RunResult, l: Lang) -> String {
+    match r.config.denominator {
+        crate::config::Denominator::TotalCost => l.t(
+            "total kostnad (verksamhetens kostnader inkl. avskrivningar, efter interna elimineringar)",
+            "total cost (operating cost incl. depreciation, after internal eliminations)",
+        ),
+        crate::config::Denominator::NetCost => l.t(
+            "nettokostnad (total kostnad minus verksamhetens intäkter)",
+            "net cost (total cost minus operating revenue)",
+        ),
+        crate::config::Denominator::External => l.t(
+            "extern totalkostnad (årsredovisning/SCB)",
+            "external total cost (annual report/SCB)",
+        ),
+    }
+    .to_string()
+}

@@ -1,0 +1,870 @@
+//! Every table of the report, built once from the run and rendered twice: as HTML (Swedish or English labels,
+//! Swedish number format) and as CSV (`--out DIR/tables/*.csv`, plain numbers for the analysts' own tools). The
+//! HTML and the CSV therefore always show the same figures, and both come from the structs `summary.json` holds.
+
+use crate::aggregate::Kr;
+use crate::compare::row_label;
+use crate::config::WorkArea;
+use crate::money::{format_kr, format_plain};
+use crate::pipeline::RunResult;
+use crate::rules::taxonomy::{Pool, Tower};
+
+/// Report language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    /// Swedish (default).
+    #[default]
+    Sv,
+    /// English.
+    En,
+}
+
+impl Lang {
+    /// Parses `sv` or `en`.
+    pub fn parse(s: &str) -> Option<Lang> {
+        match s.trim().to_lowercase().as_str() {
+            "sv" | "swedish" | "svenska" => Some(Lang::Sv),
+            "en" | "english" | "engelska" => Some(Lang::En),
+            _ => None,
+        }
+    }
+
+    /// Picks the text of this language.
+    pub fn t<'a>(self, sv: &'a str, en: &'a str) -> &'a str {
+        match self {
+            Lang::Sv => sv,
+            Lang::En => en,
+        }
+    }
+
+    /// A pool's label.
+    pub fn pool(self, name: &str) -> String {
+        match (self, Pool::parse(name)) {
+            (Lang::Sv, Some(p)) => p.label_sv().to_string(),
+            _ => name.to_string(),
+        }
+    }
+
+    /// A tower's label.
+    pub fn tower(self, name: &str) -> String {
+        match (self, Tower::parse(name)) {
+            (Lang::Sv, Some(t)) => t.label_sv().to_string(),
+            (Lang::Sv, None) if name == crate::aggregate::UNASSIGNED_TOWER => "Utan torn".into(),
+            _ => name.to_string(),
+        }
+    }
+
+    /// A work area's label.
+    pub fn area(self, a: WorkArea) -> &'static str {
+        match self {
+            Lang::Sv => a.label_sv(),
+            Lang::En => a.name(),
+        }
+    }
+}
+
+/// One cell: what it shows and what the CSV holds.
+#[derive(Debug, Clone)]
+pub enum Cell {
+    /// Text.
+    Text(String),
+    /// An amount in öre (HTML: whole kronor with spaces; CSV: kronor with two decimals).
+    Kr(i64),
+    /// A fraction shown as a percentage with two decimals (CSV: the fraction, six decimals).
+    Share(Option<f64>),
+    /// A count.
+    Int(u64),
+    /// A number with the given decimals.
+    Num(Option<f64>, usize),
+}
+
+impl Cell {
+    /// The HTML text (Swedish number format in both languages: space thousands, decimal comma).
+    pub fn display(&self) -> String {
+        match self {
+            Cell::Text(s) => s.clone(),
+            Cell::Kr(o) => format_kr(*o),
+            Cell::Share(s) => s.map(pct).unwrap_or_else(|| "–".into()),
+            Cell::Int(n) => format_kr(*n as i64 * 100),
+            Cell::Num(v, d) => v
+                .map(|v| format!("{v:.*}", *d).replace('.', ","))
+                .unwrap_or_else(|| "–".into()),
+        }
+    }
+
+    /// The CSV value (also the HTML cell's `data-v`).
+    pub fn plain(&self) -> String {
+        match self {
+            Cell::Text(s) => s.clone(),
+            Cell::Kr(o) => format_plain(*o),
+            Cell::Share(s) => s.map(|v| format!("{v:.6}")).unwrap_or_default(),
+            Cell::Int(n) => n.to_string(),
+            Cell::Num(v, d) => v.map(|v| format!("{v:.*}", *d)).unwrap_or_default(),
+        }
+    }
+
+    /// True for right-aligned (numeric) cells.
+    pub fn numeric(&self) -> bool {
+        !matches!(self, Cell::Text(_))
+    }
+}
+
+/// A fraction as "1,82 %".
+pub fn pct(v: f64) -> String {
+    format!("{:.2} %", v * 100.0).replace('.', ",")
+}
+
+/// A table of the report.
+#[derive(Debug, Clone)]
+pub struct Table {
+    /// File stem of its CSV and HTML id.
+    pub id: &'static str,
+    /// Title in the report's language.
+    pub title: String,
+    /// Column headers in the report's language.
+    pub headers: Vec<String>,
+    /// Machine column names (CSV header).
+    pub keys: Vec<&'static str>,
+    /// Rows.
+    pub rows: Vec<Vec<Cell>>,
+    /// Bold last row (a total).
+    pub total_row: bool,
+}
+
+impl Table {
+    fn new(id: &'static str, title: &str, cols: &[(&'static str, &str)]) -> Table {
+        Table {
+            id,
+            title: title.to_string(),
+            headers: cols.iter().map(|c| c.1.to_string()).collect(),
+            keys: cols.iter().map(|c| c.0).collect(),
+            rows: Vec::new(),
+            total_row: false,
+        }
+    }
+
+    /// The table as CSV (comma, quoted where needed, plain numbers).
+    pub fn to_csv(&self) -> String {
+        let q = |s: &str| {
+            if s.contains([',', '"', '\n', ';']) {
+                format!("\"{}\"", s.replace('"', "\"\""))
+            } else {
+                s.to_string()
+            }
+        };
+        let mut out = self.keys.join(",");
+        out.push('\n');
+        for r in &self.rows {
+            let cells: Vec<String> = r.iter().map(|c| q(&c.plain())).collect();
+            out.push_str(&cells.join(","));
+            out.push('\n');
+        }
+        out
+    }
+}
+
+fn year(y: Option<i32>) -> Cell {
+    Cell::Text(y.map(|y| y.to_string()).unwrap_or_default())
+}
+
+fn t(s: impl Into<String>) -> Cell {
+    Cell::Text(s.into())
+}
+
+fn kr(k: Kr) -> Cell {
+    Cell::Kr(k.0)
+}
+
+/// Builds every table of the report, in report order.
+pub fn tables(r: &RunResult, lang: Lang) -> Vec<Table> {
+    let l = lang;
+    let b = &r.benchmark;
+    let a = &r.analyses;
+    let mut out = Vec::new();
+
+    let num_label = match b.numerator {
+        crate::config::Numerator::CentralIt => l.t("Central IT-kostnad", "Central IT cost"),
+        crate::config::Numerator::It => l.t("IT-kostnad", "IT cost"),
+    };
+    let mut tb = Table::new(
+        "benchmark",
+        l.t(
+            "Jämförelse: andel av nämnaren",
+            "Benchmark: share of the denominator",
+        ),
+        &[
+            ("municipality", l.t("Kommun", "Municipality")),
+            ("year", l.t("År", "Year")),
+            ("it_cost", num_label),
+            ("denominator_value", l.t("Nämnare", "Denominator")),
+            ("share", l.t("Andel", "Share")),
+            ("rank", l.t("Rang", "Rank")),
+            ("at_target", l.t("Vid målnivå", "At target")),
+            (
+                "cost_to_target",
+                l.t("Ökning till mål", "Increase to target"),
+            ),
+            ("increase", l.t("Ökning %", "Increase %")),
+        ],
+    );
+    for row in b.rows.iter().chain(std::iter::once(&b.total)) {
+        let is_total = row.rank == 0;
+        tb.rows.push(vec![
+            t(if is_total {
+                l.t("Totalt", "Total").to_string()
+            } else {
+                row_label(&b.rows, row)
+            }),
+            year(row.year),
+            kr(row.it_cost),
+            kr(row.denominator_value),
+            Cell::Share(row.share),
+            if is_total {
+                t("")
+            } else {
+                Cell::Int(row.rank as u64)
+            },
+            row.at_target.map(kr).unwrap_or(t("")),
+            row.cost_to_target.map(kr).unwrap_or(t("")),
+            Cell::Share(row.increase),
+        ]);
+    }
+    tb.total_row = true;
+    out.push(tb);
+
+    let v = &a.view;
+    let mut tv = Table::new(
+        "benchmark_view",
+        if v.anonymised {
+            l.t(
+                "Jämförelse som den publiceras (anonymiserad)",
+                "Benchmark as published (anonymised)",
+            )
+        } else {
+            l.t(
+                "Jämförelse med fördelning och per invånare",
+                "Benchmark with distribution and per inhabitant",
+            )
+        },
+        &[
+            ("label", l.t("Organisation", "Organisation")),
+            ("highlighted", l.t("Egen", "Own")),
+            ("share", l.t("Andel", "Share")),
+            ("per_capita", l.t("Kr per invånare", "kr per inhabitant")),
+            (
+                "it_per_capita",
+                l.t("All IT, kr per invånare", "All IT, kr per inhabitant"),
+            ),
+        ],
+    );
+    for row in &v.rows {
+        tv.rows.push(vec![
+            t(row.label.clone()),
+            t(if row.highlighted { "●" } else { "" }),
+            Cell::Share(row.share),
+            Cell::Num(row.per_capita, 0),
+            Cell::Num(row.it_per_capita, 0),
+        ]);
+    }
+    out.push(tv);
+
+    let mut td = Table::new(
+        "distribution",
+        l.t("Fördelning", "Distribution"),
+        &[
+            ("measure", l.t("Mått", "Measure")),
+            ("n", "n"),
+            ("min", "min"),
+            ("q1", "Q1"),
+            ("median", l.t("median", "median")),
+            ("q3", "Q3"),
+            ("max", "max"),
+            ("mean", l.t("medel", "mean")),
+        ],
+    );
+    let d = &v.distribution;
+    td.rows.push(vec![
+        t(l.t("Andel", "Share")),
+        Cell::Int(d.n as u64),
+        Cell::Share(d.min),
+        Cell::Share(d.q1),
+        Cell::Share(d.median),
+        Cell::Share(d.q3),
+        Cell::Share(d.max),
+        Cell::Share(d.mean),
+    ]);
+    let p = &v.per_capita;
+    if p.n > 0 {
+        td.rows.push(vec![
+            t(l.t("Kr per invånare", "kr per inhabitant")),
+            Cell::Int(p.n as u64),
+            Cell::Num(p.min, 0),
+            Cell::Num(p.q1, 0),
+            Cell::Num(p.median, 0),
+            Cell::Num(p.q3, 0),
+            Cell::Num(p.max, 0),
+            Cell::Num(p.mean, 0),
+        ]);
+    }
+    out.push(td);
+
+    let mut tp = Table::new(
+        "pools",
+        l.t(
+            "IT-kostnad per kostnadspool (central IT och IT utanför)",
+            "IT cost per cost pool (central IT and IT outside)",
+        ),
+        &[
+            ("municipality", l.t("Kommun", "Municipality")),
+            ("pool", l.t("Kostnadspool", "Cost pool")),
+            ("central", l.t("Central IT", "Central IT")),
+            ("outside", l.t("Utanför central IT", "Outside central IT")),
+            ("total", l.t("Summa", "Total")),
+            ("share_of_it", l.t("Andel av IT", "Share of IT")),
+        ],
+    );
+    for m in &a.mix.municipalities {
+        for pool in Pool::ALL {
+            if let Some(s) = m.pools.get(pool.name()) {
+                let total = s.central.0 + s.outside.0;
+                tp.rows.push(vec![
+                    t(m.municipality.clone()),
+                    t(l.pool(pool.name())),
+                    kr(s.central),
+                    kr(s.outside),
+                    Cell::Kr(total),
+                    Cell::Share(crate::aggregate::share(total, m.it_cost.0)),
+                ]);
+            }
+        }
+    }
+    out.push(tp);
+
+    let mut ti = Table::new(
+        "inside_outside",
+        l.t(
+            "Inom och utanför central IT per kostnadspool, hela gruppen",
+            "Inside and outside central IT per cost pool, whole group",
+        ),
+        &[
+            ("pool", l.t("Kostnadspool", "Cost pool")),
+            ("central", l.t("Central IT", "Central IT")),
+            ("outside", l.t("Utanför central IT", "Outside central IT")),
+            (
+                "central_share",
+                l.t("Andel inom central IT", "Share inside central IT"),
+            ),
+        ],
+    );
+    for g in &a.mix.group {
+        ti.rows.push(vec![
+            t(l.pool(g.pool)),
+            kr(g.central),
+            kr(g.outside),
+            Cell::Share(g.central_share),
+        ]);
+    }
+    out.push(ti);
+
+    let mut tdep = Table::new(
+        "departments",
+        l.t(
+            "IT per förvaltning eller bolag",
+            "IT per department or company",
+        ),
+        &[
+            ("municipality", l.t("Kommun", "Municipality")),
+            ("department", l.t("Förvaltning/bolag", "Department/company")),
+            ("total_cost", l.t("Total kostnad", "Total cost")),
+            ("central_it", l.t("Central IT", "Central IT")),
+            (
+                "outside_it",
+                l.t("IT utanför central IT", "IT outside central IT"),
+            ),
+            ("it_share", l.t("IT-andel", "IT share")),
+        ],
+    );
+    for (i, &mi) in crate::compare::benchmarked(&r.municipalities, a.benchmark_year)
+        .iter()
+        .enumerate()
+    {
+        let m = &r.municipalities[mi];
+        let label = row_label(&b.rows, &b.rows[i]);
+        for dep in &m.departments {
+            let it = dep.central_it.0 + dep.outside_it.0;
+            tdep.rows.push(vec![
+                t(label.clone()),
+                t(if dep.department.is_empty() {
+                    l.t("(ej angiven)", "(not given)").to_string()
+                } else {
+                    dep.department.clone()
+                }),
+                kr(dep.total_cost),
+                kr(dep.central_it),
+                kr(dep.outside_it),
+                Cell::Share(crate::aggregate::share(it, dep.total_cost.0)),
+            ]);
+        }
+    }
+    out.push(tdep);
+
+    let wa = &a.work_areas;
+    let mut tw = Table::new(
+        "work_areas",
+        l.t("Central IT per arbetsområde", "Central IT per work area"),
+        &[
+            ("municipality", l.t("Kommun", "Municipality")),
+            ("area", l.t("Arbetsområde", "Work area")),
+            ("from_rules", l.t("Från regler", "From rules")),
+            (
+                "from_keys",
+                l.t("Från fördelningsnycklar", "From allocation keys"),
+            ),
+            ("total", l.t("Summa", "Total")),
+            ("share", l.t("Andel av central IT", "Share of central IT")),
+            ("group_mean", l.t("Gruppens medel", "Group mean")),
+        ],
+    );
+    for m in &wa.municipalities {
+        for (i, ar) in m.areas.iter().enumerate() {
+            tw.rows.push(vec![
+                t(m.municipality.clone()),
+                t(l.area(ar.area)),
+                kr(ar.from_rules),
+                kr(ar.from_keys),
+                kr(ar.total),
+                Cell::Share(ar.share),
+                Cell::Share(
+                    wa.group_mean
+                        .iter()
+                        .find(|g| g.0 == WorkArea::ALL[i])
+                        .map(|g| g.1),
+                ),
+            ]);
+        }
+        tw.rows.push(vec![
+            t(m.municipality.clone()),
+            t(l.t("Ej fördelat", "Unallocated")),
+            t(""),
+            t(""),
+            kr(m.unallocated),
+            Cell::Share(crate::aggregate::share(
+                m.unallocated.0,
+                m.central_it_cost.0,
+            )),
+            t(""),
+        ]);
+    }
+    out.push(tw);
+
+    let mut trd = Table::new(
+        "run_development",
+        l.t("Drift och utveckling", "Run and development"),
+        &[
+            ("municipality", l.t("Kommun", "Municipality")),
+            ("run", l.t("Drift", "Run")),
+            ("development", l.t("Utveckling", "Development")),
+            ("unallocated", l.t("Ej fördelat", "Unallocated")),
+            ("run_share", l.t("Driftandel", "Run share")),
+            ("keys", l.t("Nycklar", "Keys")),
+        ],
+    );
+    for m in &wa.municipalities {
+        trd.rows.push(vec![
+            t(m.municipality.clone()),
+            kr(m.run),
+            kr(m.development),
+            kr(m.unallocated),
+            Cell::Share(m.run_share),
+            t(if m.keys_source.is_empty() {
+                l.t("inga", "none").to_string()
+            } else {
+                m.keys_source.clone()
+            }),
+        ]);
+    }
+    trd.rows.push(vec![
+        t(l.t("Gruppens medel", "Group mean")),
+        t(""),
+        t(""),
+        t(""),
+        Cell::Share(wa.group_run_share),
+        t(""),
+    ]);
+    trd.total_row = true;
+    out.push(trd);
+
+    let mut tt = Table::new(
+        "towers",
+        l.t(
+            "IT per TBM-torn (från regler)",
+            "IT per TBM tower (from rules)",
+        ),
+        &[
+            ("municipality", l.t("Kommun", "Municipality")),
+            ("tower", l.t("Torn", "Tower")),
+            ("central", l.t("Central IT", "Central IT")),
+            ("outside", l.t("Utanför central IT", "Outside central IT")),
+        ],
+    );
+    for tw in &wa.towers {
+        tt.rows.push(vec![
+            t(tw.municipality.clone()),
+            t(l.tower(tw.tower)),
+            kr(tw.central),
+            kr(tw.outside),
+        ]);
+    }
+    out.push(tt);
+
+    let s = &a.suppliers;
+    let mut tsc = Table::new(
+        "supplier_counts",
+        &format!(
+            "{} {} kr",
+            l.t(
+                "IT-leverantörer som fakturerat minst",
+                "IT suppliers invoicing at least"
+            ),
+            format_kr(s.threshold.0)
+        ),
+        &[
+            ("municipality", l.t("Kommun", "Municipality")),
+            ("pool", l.t("Kostnadspool", "Cost pool")),
+            (
+                "suppliers",
+                l.t("Leverantörer över gränsen", "Suppliers above threshold"),
+            ),
+            ("amount", l.t("Deras belopp", "Their amount")),
+            ("all_suppliers", l.t("Alla leverantörer", "All suppliers")),
+        ],
+    );
+    for c in &s.counts {
+        tsc.rows.push(vec![
+            t(c.municipality.clone()),
+            t(l.pool(c.pool)),
+            Cell::Int(c.suppliers as u64),
+            kr(c.amount),
+            Cell::Int(c.all_suppliers as u64),
+        ]);
+    }
+    for (pool, n) in &s.group_counts {
+        tsc.rows.push(vec![
+            t(l.t("Hela gruppen", "Whole group")),
+            t(l.pool(pool)),
+            Cell::Int(*n as u64),
+            t(""),
+            t(""),
+        ]);
+    }
+    out.push(tsc);
+
+    for (id, title, list) in [
+        (
+            "suppliers_largest",
+            l.t("Största IT-leverantörerna", "Largest IT suppliers"),
+            &s.largest,
+        ),
+        (
+            "suppliers_shared",
+            l.t(
+                "IT-leverantörer som flera kommuner anlitar",
+                "IT suppliers shared between municipalities",
+            ),
+            &s.shared,
+        ),
+    ] {
+        let mut tl = Table::new(
+            id,
+            title,
+            &[
+                ("supplier", l.t("Leverantör", "Supplier")),
+                ("amount", l.t("Belopp", "Amount")),
+                ("municipalities", l.t("Kommuner", "Municipalities")),
+                ("pools", l.t("Kostnadspooler", "Cost pools")),
+            ],
+        );
+        for row in list {
+            tl.rows.push(vec![
+                t(row.supplier.clone()),
+                kr(row.amount),
+                t(row.municipalities.join("; ")),
+                t(row
+                    .pools
+                    .iter()
+                    .map(|p| l.pool(p))
+                    .collect::<Vec<_>>()
+                    .join("; ")),
+            ]);
+        }
+        out.push(tl);
+    }
+
+    let mut tsav = Table::new(
+        "savings",
+        l.t("Besparingsscenarier", "Savings scenarios"),
+        &[
+            ("scenario", l.t("Scenario", "Scenario")),
+            ("municipality", l.t("Kommun", "Municipality")),
+            ("pool", l.t("Kostnadspool", "Cost pool")),
+            ("base", l.t("Kostnad", "Cost")),
+            ("saving", l.t("Besparing", "Saving")),
+            ("arithmetic", l.t("Uträkning", "Arithmetic")),
+        ],
+    );
+    for sv in &a.savings {
+        for line in &sv.lines {
+            tsav.rows.push(vec![
+                t(sv.scenario.label.clone()),
+                t(line.municipality.clone()),
+                t(l.pool(line.pool)),
+                kr(line.base),
+                kr(line.saving),
+                t(line.arithmetic.clone()),
+            ]);
+        }
+        for (m, base, saving, rel) in &sv.per_municipality {
+            tsav.rows.push(vec![
+                t(sv.scenario.label.clone()),
+                t(m.clone()),
+                t(l.t("Summa", "Total")),
+                kr(*base),
+                kr(*saving),
+                t(rel
+                    .map(|x| format!("{} {}", pct(x), l.t("av kostnaden", "of the cost")))
+                    .unwrap_or_default()),
+            ]);
+        }
+        tsav.rows.push(vec![
+            t(sv.scenario.label.clone()),
+            t(l.t("Totalt", "Total")),
+            t(""),
+            kr(sv.total_base),
+            kr(sv.total_saving),
+            t(""),
+        ]);
+    }
+    out.push(tsav);
+
+    let mut tj = Table::new(
+        "joint_org",
+        l.t(
+            "Gemensam IT-organisation: kostnad per kommun och nyckel",
+            "Joint IT organisation: cost per municipality and key",
+        ),
+        &[
+            ("key", l.t("Nyckel", "Key")),
+            ("municipality", l.t("Kommun", "Municipality")),
+            ("driver", l.t("Värde", "Value")),
+            ("share", l.t("Andel", "Share")),
+            ("amount", l.t("Kostnad", "Cost")),
+            ("today", l.t("Central IT i dag", "Central IT today")),
+            ("difference", l.t("Skillnad", "Difference")),
+        ],
+    );
+    if let Some(j) = &a.joint_org {
+        for (key, rows) in &j.splits {
+            for row in rows {
+                tj.rows.push(vec![
+                    t(key_label(l, *key)),
+                    t(row.municipality.clone()),
+                    Cell::Int(row.driver),
+                    Cell::Share(row.share),
+                    kr(row.amount),
+                    kr(row.today),
+                    kr(row.difference),
+                ]);
+            }
+        }
+    }
+    out.push(tj);
+
+    let tr = &a.trends;
+    let mut ty = Table::new(
+        "trends",
+        l.t("Utveckling över åren", "Trends over the years"),
+        &[
+            ("municipality", l.t("Kommun", "Municipality")),
+            ("year", l.t("År", "Year")),
+            ("central_it_cost", l.t("Central IT", "Central IT")),
+            ("it_cost", l.t("All IT", "All IT")),
+            ("total_cost", l.t("Total kostnad", "Total cost")),
+            ("net_cost", l.t("Nettokostnad", "Net cost")),
+            (
+                "central_it_share",
+                l.t("Central IT-andel", "Central IT share"),
+            ),
+            ("it_share", l.t("IT-andel", "IT share")),
+        ],
+    );
+    for y in &tr.years {
+        ty.rows.push(vec![
+            t(y.municipality.clone()),
+            Cell::Text(y.year.to_string()),
+            kr(y.central_it_cost),
+            kr(y.it_cost),
+            kr(y.total_cost),
+            kr(y.net_cost),
+            Cell::Share(y.central_it_share),
+            Cell::Share(y.it_share),
+        ]);
+    }
+    out.push(ty);
+    let mut tc = Table::new(
+        "trend_changes",
+        l.t(
+            "Förändring av andelen: IT-kostnadens och nämnarens bidrag",
+            "Change of the share: the part of IT cost and of the denominator",
+        ),
+        &[
+            ("municipality", l.t("Kommun", "Municipality")),
+            ("from", l.t("Från", "From")),
+            ("to", l.t("Till", "To")),
+            (
+                "numerator_change",
+                l.t("Ändrad IT-kostnad", "IT cost change"),
+            ),
+            ("numerator_change_rel", "%"),
+            (
+                "denominator_change",
+                l.t("Ändrad nämnare", "Denominator change"),
+            ),
+            ("denominator_change_rel", "%"),
+            (
+                "share_change",
+                l.t("Ändrad andel (procentenheter)", "Share change (points)"),
+            ),
+            ("it_effect", l.t("varav IT-kostnad", "of which IT cost")),
+            (
+                "denominator_effect",
+                l.t("varav nämnare", "of which denominator"),
+            ),
+        ],
+    );
+    for c in &tr.changes {
+        tc.rows.push(vec![
+            t(c.municipality.clone()),
+            Cell::Text(c.from.to_string()),
+            Cell::Text(c.to.to_string()),
+            kr(c.numerator_change),
+            Cell::Share(c.numerator_change_rel),
+            kr(c.denominator_change),
+            Cell::Share(c.denominator_change_rel),
+            Cell::Share(c.share_change),
+            Cell::Share(c.it_effect),
+            Cell::Share(c.denominator_effect),
+        ]);
+    }
+    out.push(tc);
+
+    let q = &a.quality;
+    let mut tq = Table::new(
+        "data_quality",
+        l.t("Datakvalitet", "Data quality"),
+        &[
+            ("municipality", l.t("Kommun", "Municipality")),
+            ("lines", l.t("Rader", "Lines")),
+            ("months", l.t("Månader", "Months")),
+            ("months_missing", l.t("Saknade månader", "Missing months")),
+            (
+                "annualised_central_it",
+                l.t("Central IT helårsomräknad", "Central IT annualised"),
+            ),
+            (
+                "suspects",
+                l.t("Oklassad IT-misstänkt", "Unclassified IT suspects"),
+            ),
+            (
+                "internal_imbalance",
+                l.t("Intern obalans", "Internal imbalance"),
+            ),
+            ("rejected_lines", l.t("Avvisade rader", "Rejected lines")),
+            ("rejected_amount", l.t("Avvisat belopp", "Rejected amount")),
+            ("warnings", l.t("Varningar", "Warnings")),
+        ],
+    );
+    for row in &q.rows {
+        tq.rows.push(vec![
+            t(row.municipality.clone()),
+            Cell::Int(row.lines),
+            Cell::Int(row.months_present as u64),
+            t(row.months_missing.join(" ")),
+            row.annualised_central_it_cost.map(kr).unwrap_or(t("")),
+            kr(row.suspect_amount),
+            kr(row.internal_imbalance),
+            Cell::Int(row.rejected_lines),
+            kr(row.rejected_amount),
+            t(row.warnings.join(" | ")),
+        ]);
+    }
+    out.push(tq);
+    let mut ts = Table::new(
+        "suspects",
+        l.t(
+            "IT-misstänkta rader som ingen IT-regel tog (störst först)",
+            "IT-suspect lines no IT rule took (largest first)",
+        ),
+        &[
+            ("municipality", l.t("Kommun", "Municipality")),
+            ("by", l.t("Efter", "By")),
+            ("key", l.t("Värde", "Value")),
+            ("label", l.t("Benämning", "Label")),
+            ("amount", l.t("Belopp", "Amount")),
+            ("lines", l.t("Rader", "Lines")),
+        ],
+    );
+    for row in &q.rows {
+        for (by, item) in &row.suspect_top {
+            ts.rows.push(vec![
+                t(row.municipality.clone()),
+                t(match by.as_str() {
+                    "account" => l.t("konto", "account"),
+                    "supplier" => l.t("leverantör", "supplier"),
+                    _ => l.t("text", "text"),
+                }),
+                t(item.key.clone()),
+                t(item.label.clone()),
+                kr(item.amount),
+                Cell::Int(item.lines),
+            ]);
+        }
+    }
+    out.push(ts);
+    let mut tcov = Table::new(
+        "rule_coverage",
+        l.t("Regeltäckning", "Rule coverage"),
+        &[
+            ("rule", l.t("Regel", "Rule")),
+            ("line", l.t("Rad", "Line")),
+            ("lines", l.t("Rader den avgjorde", "Lines decided")),
+            ("amount", l.t("Belopp", "Amount")),
+            ("units", l.t("Kommuner", "Municipalities")),
+            ("why", l.t("Varför", "Why")),
+        ],
+    );
+    for c in &q.rules {
+        tcov.rows.push(vec![
+            t(c.id.clone()),
+            Cell::Int(c.line as u64),
+            Cell::Int(c.lines),
+            kr(c.amount),
+            Cell::Int(c.units as u64),
+            t(c.why.clone()),
+        ]);
+    }
+    out.push(tcov);
+    out
+}
+
+/// A joint-organisation key's label.
+pub fn key_label(l: Lang, k: crate::config::analysis::AllocationBasis) -> String {
+    use crate::config::analysis::AllocationBasis as B;
+    match k {
+        B::Equal => l.t("Lika delar", "Equal shares"),
+        B::Population => l.t("Invånare", "Inhabitants"),
+        B::Employees => l.t("Anställda", "Employees"),
+        B::Users => l.t("Användare", "Users"),
+        B::Devices => l.t("Enheter", "Devices"),
+    }
+    .to_string()
+}
