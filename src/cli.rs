@@ -903,6 +903,9 @@ fn cmd_check(a: CheckArgs) -> Result<()> {
         rules.accounts.len(),
         rules.chart
     );
+    for n in &rules.notes {
+        println!("note: {n}");
+    }
     if let Some(c) = &a.config {
         let cfg = config::load(c)?;
         let mut problems = Vec::new();

@@ -29,6 +29,18 @@ pub struct TextLayout {
 /// Bytes of text per parallel parse chunk.
 const CHUNK_BYTES: usize = 8 << 20;
 
+/// The longest ledger line (or quoted record spanning lines) accepted: 1 MiB. A longer one is a file without line
+/// breaks or a runaway quote, refused with its line number instead of being held in memory and parsed.
+pub const MAX_LINE_BYTES: usize = 1 << 20;
+
+fn too_long(shown: &str, line_no: usize, len: usize, what: &str) -> Error {
+    Error::input(format!(
+        "{shown}:{line_no}: {what} is {:.1} MB long; a ledger line is at most 1 MB \
+         (a file without line breaks, or a quote that is never closed?)",
+        len as f64 / 1_048_576.0
+    ))
+}
+
 /// Reads a delimited text ledger; returns the layout, the lines (one builder per chunk, in file order) and the sum
 /// of amounts read, in öre. The body is cut into chunks at line ends outside quoted fields and parsed in parallel.
 pub fn read(
@@ -50,6 +62,9 @@ pub fn read(
         .enumerate()
     {
         let line = raw_line.trim_end_matches(['\n', '\r']);
+        if line.len() > MAX_LINE_BYTES {
+            return Err(too_long(&shown, idx + 1, line.len(), "the line"));
+        }
         let delim = sniff_delimiter(line);
         let fields = split_header(line, delim);
         let map = ColumnMap::from_headers(&fields, explicit);
@@ -147,16 +162,32 @@ fn parse_lines(
     let mut lines = chunk.split('\n').enumerate();
     while let Some((idx, first)) = lines.next() {
         let line_no = first_line_no + idx;
-        // A quoted field may span lines: join until the quotes balance.
+        if first.len() > MAX_LINE_BYTES {
+            return Err(too_long(shown, line_no, first.len(), "the line"));
+        }
+        // A quoted field may span lines: join until the quotes balance (counted incrementally, bounded in size).
         let mut joined: Option<String> = None;
-        if first.bytes().filter(|&b| b == b'"').count() % 2 == 1 {
+        let quotes = |s: &str| s.bytes().filter(|&b| b == b'"').count();
+        if quotes(first) % 2 == 1 {
             let mut acc = first.to_string();
+            let mut open = true;
             loop {
                 match lines.next() {
                     Some((_, more)) => {
                         acc.push('\n');
                         acc.push_str(more);
-                        if acc.bytes().filter(|&b| b == b'"').count() % 2 == 0 {
+                        if acc.len() > MAX_LINE_BYTES {
+                            return Err(too_long(
+                                shown,
+                                line_no,
+                                acc.len(),
+                                "the quoted record starting on this line",
+                            ));
+                        }
+                        if quotes(more) % 2 == 1 {
+                            open = !open;
+                        }
+                        if !open {
                             break;
                         }
                     }

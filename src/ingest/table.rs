@@ -206,6 +206,23 @@ impl<'a> RowReader<'a> {
         for (slot, idx) in text_vals.iter_mut().zip(self.idx_text.iter()) {
             *slot = idx.map(|i| cell(i).trim()).unwrap_or("");
         }
+        // A line without an account code is a total, a subtotal or a repeated header, not a posting: counting it
+        // would count money twice.
+        if let Some(i) = self.idx_text[0] {
+            let account = text_vals[0];
+            if !account.bytes().any(|b| b.is_ascii_digit()) {
+                let found = if account.is_empty() {
+                    "an empty field".to_string()
+                } else {
+                    format!("'{account}'")
+                };
+                return Err(Error::input(format!(
+                    "{shown}:{line_no}: column '{}': expected an account code like 6412, found {found} \
+                     (a total row or a repeated header?)",
+                    headers[i]
+                )));
+            }
+        }
         self.sum = self
             .sum
             .checked_add(amount)

@@ -34,6 +34,9 @@ pub struct RuleSet {
     pub suspect: Option<TextMatch>,
     /// Classification rules, in precedence order (first match wins).
     pub rules: Vec<Rule>,
+    /// Things worth knowing that do not make the file invalid (overlapping account ranges with different
+    /// outcomes: the earlier rule wins on the overlap). `itcost check` prints them.
+    pub notes: Vec<String>,
 }
 
 /// What marks a line as an internal transaction.
@@ -183,6 +186,23 @@ impl Conditions {
             && texts(&self.account_text, &later.account_text)
             && texts(&self.supplier, &later.supplier)
             && texts(&self.text, &later.text)
+    }
+
+    /// True when both rules' account patterns share a code but neither covers the other, and every other
+    /// condition is the same: then which one decides depends on the order alone, on part of the accounts.
+    pub fn partly_overlaps(&self, other: &Conditions) -> bool {
+        let (Some(a), Some(b)) = (&self.account, &other.account) else {
+            return false;
+        };
+        let meet = a.iter().any(|x| b.iter().any(|y| x.overlaps(y)));
+        let mut x = self.clone();
+        let mut y = other.clone();
+        x.account = None;
+        y.account = None;
+        meet && !pattern::codes_cover(a, b)
+            && !pattern::codes_cover(b, a)
+            && x.covers(&y)
+            && y.covers(&x)
     }
 
     /// Which key columns these conditions read (so `classify` keys only on what rules use).

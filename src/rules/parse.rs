@@ -326,7 +326,20 @@ pub fn parse_rules(src: &str, source: RulesSource<'_>) -> Result<RuleSet> {
             p.list.join("\n  ")
         )));
     }
+    let mut notes = Vec::new();
+    for (j, later) in rules.iter().enumerate() {
+        for earlier in &rules[..j] {
+            if earlier.then != later.then && earlier.when.partly_overlaps(&later.when) {
+                notes.push(format!(
+                    "{file}:{}: rule '{}' overlaps rule '{}' (line {}) on part of its accounts with a different \
+                     outcome; on the overlap '{}' decides",
+                    later.line, later.id, earlier.id, earlier.line, earlier.id
+                ));
+            }
+        }
+    }
     Ok(RuleSet {
+        notes,
         source: file,
         name: raw.name.unwrap_or_else(|| "rules".into()),
         chart: raw.chart.unwrap_or_default(),

@@ -129,6 +129,45 @@ impl CodePattern {
     }
 }
 
+impl CodePattern {
+    /// True when some code matches both patterns.
+    pub fn overlaps(&self, other: &CodePattern) -> bool {
+        match (self, other) {
+            (CodePattern::Exact(e), o) | (o, CodePattern::Exact(e)) => o.matches(e),
+            (CodePattern::Prefix(a), CodePattern::Prefix(b)) => {
+                a.starts_with(b.as_str()) || b.starts_with(a.as_str())
+            }
+            (
+                CodePattern::Range {
+                    digits: da,
+                    lo: la,
+                    hi: ha,
+                },
+                CodePattern::Range {
+                    digits: db,
+                    lo: lb,
+                    hi: hb,
+                },
+            ) => {
+                // Compare on the longer number of digits: "64*" is 6400–6499 against a 4-digit range.
+                let d = (*da).max(*db);
+                let widen = |digits: usize, lo: u64, hi: u64| {
+                    let scale = 10u64.saturating_pow((d - digits) as u32);
+                    (
+                        lo.saturating_mul(scale),
+                        hi.saturating_add(1).saturating_mul(scale).saturating_sub(1),
+                    )
+                };
+                let (a0, a1) = widen(*da, *la, *ha);
+                let (b0, b1) = widen(*db, *lb, *hb);
+                a0 <= b1 && b0 <= a1
+            }
+            // A non-numeric prefix never meets a numeric range.
+            _ => false,
+        }
+    }
+}
+
 /// A list of code patterns: matches when any matches.
 pub fn any_code(patterns: &[CodePattern], code: &str) -> bool {
     patterns.iter().any(|p| p.matches(code))
@@ -278,5 +317,25 @@ mod tests {
                 && !it.matches_lower("italien")
         );
         assert!(TextMatch::regex("(").is_err());
+    }
+}
+
+#[cfg(test)]
+mod overlap_tests {
+    use super::CodePattern;
+
+    fn p(s: &str) -> CodePattern {
+        CodePattern::parse(s).unwrap()
+    }
+
+    #[test]
+    fn overlapping_codes() {
+        assert!(p("64*").overlaps(&p("6410-6419")));
+        assert!(p("6400-6450").overlaps(&p("6450-6499")));
+        assert!(!p("6400-6449").overlaps(&p("6450-6499")));
+        assert!(p("6412").overlaps(&p("64*")));
+        assert!(!p("6412").overlaps(&p("65*")));
+        assert!(p("K3*").overlaps(&p("K31*")));
+        assert!(!p("K3*").overlaps(&p("64*")));
     }
 }

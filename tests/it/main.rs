@@ -1,6 +1,7 @@
 //! itcost's integration tests: one test binary (so polars is linked once), one module per concern.
 
 mod analyses;
+mod bad_input;
 mod cli;
 mod dalsland;
 mod formats;
