@@ -255,7 +255,7 @@ pub fn classify(
         .group_by(key_exprs.clone())
         .agg([
             col("amount_ore").sum().alias("amount"),
-            len().alias("lines"),
+            col("lines").sum().cast(DataType::Int64).alias("lines"),
         ])
         .collect()?;
     let n = distinct.height();
@@ -412,7 +412,7 @@ pub fn classified_lines(ledger: LazyFrame, rules: &RuleSet, c: &Classified) -> R
             )
             .drop(polars::prelude::cols(helpers));
     }
-    let joined = joined.drop(polars::prelude::cols(["it_suspect_candidate"]));
+    let joined = joined.drop(polars::prelude::cols(["it_suspect_candidate", "lines"]));
     Ok(joined)
 }
 
@@ -513,7 +513,7 @@ pub fn suspect_lines(
         ])
         .agg([
             col("amount_ore").sum().alias("amount"),
-            len().cast(DataType::Int64).alias("lines"),
+            col("lines").sum().cast(DataType::Int64).alias("lines"),
         ])
         .collect()?;
     Ok(out)

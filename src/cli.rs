@@ -110,6 +110,9 @@ struct RunArgs {
     /// Write the self-contained HTML report to FILE (opens from disk, no network).
     #[arg(long, value_name = "FILE")]
     html: Option<PathBuf>,
+    /// No progress bar (it is shown only on a terminal, for runs longer than a second).
+    #[arg(long, short)]
+    quiet: bool,
     /// Language of the HTML report: sv (default) or en.
     #[arg(long, value_name = "LANG", default_value = "sv")]
     lang: String,
@@ -363,6 +366,7 @@ fn build_config(a: &RunArgs) -> Result<RunConfig> {
                     devices: None,
                 }],
                 analysis: Default::default(),
+                keep_lines: false,
             }
         }
     };
@@ -420,7 +424,18 @@ fn cmd_run(a: RunArgs) -> Result<()> {
     let mut cfg = build_config(&a)?;
     cfg.strict = cfg.strict || a.strict;
     cfg.lenient = cfg.lenient || a.lenient;
-    let result = pipeline::run(cfg)?;
+    // classified.parquet needs every line; otherwise text ledgers are read as sums per key (streaming).
+    cfg.keep_lines = a.out.is_some();
+    let total: u64 = cfg
+        .municipalities
+        .iter()
+        .flat_map(|m| m.ledgers.iter())
+        .filter_map(|p| std::fs::metadata(p).ok().map(|m| m.len()))
+        .sum();
+    crate::progress::start(total, a.quiet);
+    let result = pipeline::run(cfg);
+    crate::progress::finish();
+    let result = result?;
     for r in &result.inputs {
         for w in &r.warnings {
             eprintln!("itcost: warning: {w}");
@@ -829,6 +844,8 @@ fn cmd_convert(a: ConvertArgs) -> Result<()> {
             let ing = read_ledger(
                 l,
                 &ReadOptions {
+                    summed: false,
+                    vouchers: false,
                     municipality: Some(name.clone()),
                     year,
                     columns: columns.clone(),

@@ -14,5 +14,6 @@ pub mod generate;
 pub mod ingest;
 pub mod money;
 pub mod pipeline;
+pub mod progress;
 pub mod report;
 pub mod rules;

@@ -74,6 +74,7 @@ pub fn run(config: RunConfig) -> Result<RunResult> {
         .enumerate()
         .flat_map(|(i, m)| m.ledgers.iter().map(move |l| (i, l)))
         .collect();
+    let trace = Trace::new();
     let read: Vec<Result<(usize, crate::ingest::Ingested)>> = jobs
         .par_iter()
         .map(|(i, path)| {
@@ -85,6 +86,8 @@ pub fn run(config: RunConfig) -> Result<RunResult> {
                 sheet: m.sheet.clone(),
                 strict: config.strict,
                 lenient: config.lenient,
+                summed: !config.keep_lines,
+                vouchers: m.ledgers.len() > 1,
             };
             read_ledger(path, &opts).map(|ing| (*i, ing))
         })
@@ -110,7 +113,13 @@ pub fn run(config: RunConfig) -> Result<RunResult> {
         inputs[i].warnings.push(p);
     }
     for f in eager {
-        frames.push(f.lazy());
+        // Line-by-line frames count one line per row; summed frames carry their own `lines`.
+        let lf = if f.get_column_names().iter().any(|c| c.as_str() == "lines") {
+            f.lazy()
+        } else {
+            f.lazy().with_column(lit(1i64).alias("lines"))
+        };
+        frames.push(lf);
     }
     let ledger = concat(frames, UnionArgs::default())?;
     let munis: HashMap<String, MunicipalityKeys> = config
@@ -119,9 +128,12 @@ pub fn run(config: RunConfig) -> Result<RunResult> {
         .zip(&unit_ids)
         .map(|(m, id)| (id.clone(), MunicipalityKeys::from(m)))
         .collect();
+    trace.mark("read");
     let classified = classify(ledger.clone(), &rules, &config.outside_scope, &munis)?;
+    trace.mark("classify");
     let distinct_keys = classified.keys.height();
     let suspects = suspect_lines(&ledger, &rules, &classified)?;
+    trace.mark("suspects");
     let agg_inputs: Vec<MunicipalityInput<'_>> = config
         .municipalities
         .iter()
@@ -184,6 +196,7 @@ pub fn run(config: RunConfig) -> Result<RunResult> {
     }
     let selected: Vec<MunicipalityResult> =
         idx.iter().map(|&i| municipalities[i].clone()).collect();
+    trace.mark("aggregate");
     let benchmark = benchmark(
         &selected,
         config.numerator,
@@ -252,6 +265,9 @@ fn overlaps(
                     ));
                 }
                 let vouchers = |k: usize| -> Result<std::collections::HashSet<String>> {
+                    if let Some(v) = &inputs[k].vouchers {
+                        return Ok(v.iter().map(|s| s.to_string()).collect());
+                    }
                     Ok(frames[k]
                         .column("voucher")?
                         .str()?
@@ -285,5 +301,31 @@ impl RunResult {
     /// (a lazy plan; only `--out` executes it).
     pub fn classified_lines(&self) -> Result<LazyFrame> {
         classified_lines(self.ledger.clone(), &self.rules, &self.classified)
+    }
+}
+
+/// Stage timings on stderr when `ITCOST_TRACE` is set (for profiling; never part of normal output).
+struct Trace {
+    on: bool,
+    last: std::cell::Cell<std::time::Instant>,
+}
+
+impl Trace {
+    fn new() -> Trace {
+        Trace {
+            on: std::env::var_os("ITCOST_TRACE").is_some(),
+            last: std::cell::Cell::new(std::time::Instant::now()),
+        }
+    }
+
+    fn mark(&self, stage: &str) {
+        if self.on {
+            let now = std::time::Instant::now();
+            eprintln!(
+                "itcost: trace: {stage} {:.3} s",
+                (now - self.last.get()).as_secs_f64()
+            );
+            self.last.set(now);
+        }
     }
 }

@@ -22,8 +22,18 @@ pub fn read(data: &[u8], name: &str) {
             lenient,
             ..Default::default()
         };
-        if let Ok(ing) = itcost::ingest::read_ledger(&path, &opts) {
+        let full = itcost::ingest::read_ledger(&path, &opts);
+        if let Ok(ing) = &full {
             assert_eq!(ing.frame.height(), ing.report.lines, "reported line count differs");
+        }
+        // The streaming reader (sums per key, tiny blocks to cross block boundaries) agrees with the full one.
+        let summed =
+            itcost::ingest::csv_text::read_summed_blocks(&path, &Default::default(), lenient, true, 64);
+        if let (Ok(ing), Ok(Some(s))) = (&full, &summed) {
+            if ing.report.format == itcost::ingest::Format::DelimitedText {
+                assert_eq!(s.sum, ing.report.sum_ore, "streaming sum differs");
+                assert_eq!(s.sums.lines as usize, ing.report.lines, "streaming line count differs");
+            }
         }
     }
 }

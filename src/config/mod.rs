@@ -147,6 +147,9 @@ pub struct RunConfig {
     pub municipalities: Vec<Municipality>,
     /// Settings of the analyses (benchmark view, suppliers, what-ifs, work-area keys).
     pub analysis: AnalysisConfig,
+    /// Keep every ledger line in memory (for `--out`'s classified.parquet); false: text ledgers are read as sums
+    /// per key, streaming.
+    pub keep_lines: bool,
 }
 
 /// The narrow (Fyrbodal) scope: Hardware, Software, Telecom.
@@ -586,5 +589,6 @@ pub fn load(path: &Path) -> Result<RunConfig> {
         references,
         municipalities,
         analysis,
+        keep_lines: false,
     })
 }

@@ -2,7 +2,7 @@
 
 use super::columns::{ColumnMap, Field};
 use super::detect::{decode, delimiter_name, sniff_delimiter, Encoding};
-use super::ledger::LedgerBuilder;
+use super::ledger::{KeySums, LedgerBuilder};
 use crate::error::{Error, Result};
 use rayon::prelude::*;
 use std::borrow::Cow;
@@ -49,34 +49,12 @@ pub fn read(
     lenient: bool,
 ) -> Result<(TextLayout, Vec<LedgerBuilder>, i64, Vec<super::Reject>)> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    crate::progress::advance(bytes.len() as u64);
     let (text, encoding) = decode(&bytes);
     drop(bytes);
     let shown = path.display().to_string();
 
-    // Find the header: the first of the top lines that names an account and an amount column.
-    let mut offset = 0usize;
-    let mut header: Option<(usize, usize, u8, ColumnMap, Vec<String>)> = None; // (line no, byte offset after, delim, map, headers)
-    for (idx, raw_line) in text
-        .split_inclusive('\n')
-        .take(HEADER_SEARCH_LINES)
-        .enumerate()
-    {
-        let line = raw_line.trim_end_matches(['\n', '\r']);
-        if line.len() > MAX_LINE_BYTES {
-            return Err(too_long(&shown, idx + 1, line.len(), "the line"));
-        }
-        let delim = sniff_delimiter(line);
-        let fields = split_header(line, delim);
-        let map = ColumnMap::from_headers(&fields, explicit);
-        offset += raw_line.len();
-        if map.is_ledger_header() {
-            header = Some((idx + 1, offset, delim, map, fields));
-            break;
-        }
-    }
-    let Some((header_line, body_start, delim, columns, headers)) = header else {
-        return Err(super::table::no_header(&shown));
-    };
+    let (header_line, body_start, delim, columns, headers) = find_header(&text, explicit, &shown)?;
     super::table::check_explicit(&shown, header_line, explicit, &columns, &headers)?;
     let supplier_ledger = super::table::is_open_supplier_ledger(&headers, &columns);
     let body = &text[body_start..];
@@ -124,6 +102,296 @@ pub fn read(
     ))
 }
 
+/// The header found in the top lines: (line number, byte offset after it, delimiter, column map, header names).
+type Header = (usize, usize, u8, ColumnMap, Vec<String>);
+
+/// Finds the header: the first of the top lines that names an account and an amount column.
+fn find_header(text: &str, explicit: &BTreeMap<Field, String>, shown: &str) -> Result<Header> {
+    let mut offset = 0usize;
+    for (idx, raw_line) in text
+        .split_inclusive('\n')
+        .take(HEADER_SEARCH_LINES)
+        .enumerate()
+    {
+        let line = raw_line.trim_end_matches(['\n', '\r']);
+        if line.len() > MAX_LINE_BYTES {
+            return Err(too_long(shown, idx + 1, line.len(), "the line"));
+        }
+        let delim = sniff_delimiter(line);
+        let fields = split_header(line, delim);
+        let map = ColumnMap::from_headers(&fields, explicit);
+        offset += raw_line.len();
+        if map.is_ledger_header() {
+            return Ok((idx + 1, offset, delim, map, fields));
+        }
+    }
+    Err(super::table::no_header(shown))
+}
+
+/// Bytes read from disk at a time by [`read_summed`].
+const BLOCK_BYTES: usize = 32 << 20;
+
+/// What [`read_summed`] returns: the layout, the sums per key, the sum of all amounts and the rejected lines.
+pub struct Summed {
+    /// What was detected.
+    pub layout: TextLayout,
+    /// Sums per key.
+    pub sums: KeySums,
+    /// Sum of every amount read, öre.
+    pub sum: i64,
+    /// Lines set aside (lenient).
+    pub rejects: Vec<super::Reject>,
+}
+
+/// Reads a delimited text ledger block by block (32 MB at a time, each block parsed on every core) straight into
+/// sums per key, so memory grows with the distinct keys and not with the file. Each block is decoded on its own
+/// (UTF-8 when it is valid UTF-8, else Windows-1252). Returns None for UTF-16 files (read whole by [`read`]).
+pub fn read_summed(
+    path: &Path,
+    explicit: &BTreeMap<Field, String>,
+    lenient: bool,
+    vouchers: bool,
+) -> Result<Option<Summed>> {
+    read_summed_blocks(path, explicit, lenient, vouchers, BLOCK_BYTES)
+}
+
+/// [`read_summed`] with a given block size (tests use tiny blocks to cross many block boundaries).
+pub fn read_summed_blocks(
+    path: &Path,
+    explicit: &BTreeMap<Field, String>,
+    lenient: bool,
+    vouchers: bool,
+    block_bytes: usize,
+) -> Result<Option<Summed>> {
+    use std::io::Read;
+    let shown = path.display().to_string();
+    let mut file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let mut read_block = |buf: &mut Vec<u8>| -> Result<bool> {
+        let start = buf.len();
+        buf.resize(start + block_bytes, 0);
+        let mut got = 0;
+        while got < block_bytes {
+            let n = file
+                .read(&mut buf[start + got..])
+                .map_err(|e| Error::io(path, e))?;
+            if n == 0 {
+                break;
+            }
+            got += n;
+        }
+        buf.truncate(start + got);
+        crate::progress::advance(got as u64);
+        Ok(got < block_bytes)
+    };
+    let mut pending: Vec<u8> = Vec::with_capacity(block_bytes + (1 << 20));
+    let mut eof = read_block(&mut pending)?;
+    if pending.starts_with(&[0xFF, 0xFE]) || pending.starts_with(&[0xFE, 0xFF]) {
+        return Ok(None);
+    }
+    let bom = pending.starts_with(&[0xEF, 0xBB, 0xBF]);
+    if bom {
+        pending.drain(..3);
+    }
+
+    let threads = rayon::current_num_threads().max(1);
+    let mut accs: Vec<(KeySums, i64, Vec<super::Reject>)> = (0..threads)
+        .map(|_| {
+            let mut k = KeySums::default();
+            k.keep_vouchers = vouchers;
+            (k, 0, Vec::new())
+        })
+        .collect();
+    let mut header: Option<Header> = None;
+    let mut cp1252 = false;
+    let mut line_base = 0usize; // lines before the current region
+    loop {
+        // The region ends at the last line end outside quotes (or at the end of the file). Without any quote in
+        // the block (the usual case) that is simply its last line end.
+        let has_quotes = pending.contains(&b'"');
+        let cut = if eof {
+            Some(pending.len())
+        } else if !has_quotes {
+            pending.iter().rposition(|&b| b == b'\n').map(|i| i + 1)
+        } else {
+            let mut in_quotes = false;
+            let mut last = None;
+            for (i, &b) in pending.iter().enumerate() {
+                match b {
+                    b'"' => in_quotes = !in_quotes,
+                    b'\n' if !in_quotes => last = Some(i + 1),
+                    _ => {}
+                }
+            }
+            last
+        };
+        let cut = match cut {
+            Some(c) => c,
+            None if pending.len() > MAX_LINE_BYTES => {
+                return Err(too_long(&shown, line_base + 1, pending.len(), "the line"));
+            }
+            None => {
+                eof = read_block(&mut pending)?;
+                continue;
+            }
+        };
+        let region = &pending[..cut];
+        // The first region holds the header: decode its top lines to find it.
+        let (body_start, first_line_no) = match &header {
+            Some(_) => (0, line_base + 1),
+            None => {
+                let mut end = region.len();
+                let mut seen = 0;
+                for (i, &b) in region.iter().enumerate() {
+                    if b == b'\n' {
+                        seen += 1;
+                        if seen == HEADER_SEARCH_LINES {
+                            end = i + 1;
+                            break;
+                        }
+                    }
+                }
+                let top = decode_chunk(&region[..end]);
+                let h = find_header(&top.0, explicit, &shown)?;
+                super::table::check_explicit(&shown, h.0, explicit, &h.3, &h.4)?;
+                let header_line = h.0;
+                header = Some(h);
+                let mut off = 0;
+                for _ in 0..header_line {
+                    off += region[off..]
+                        .iter()
+                        .position(|&b| b == b'\n')
+                        .map(|p| p + 1)
+                        .unwrap_or(region.len() - off);
+                }
+                (off, header_line + 1)
+            }
+        };
+        let Some((header_line, _, delim, columns, headers)) = &header else {
+            return Err(super::table::no_header(&shown));
+        };
+        let body = &region[body_start..];
+        let bounds = chunk_bounds(body, threads, has_quotes);
+        // Line numbers: each chunk's newlines, counted in parallel, then summed up in order.
+        let counts: Vec<usize> = bounds
+            .par_iter()
+            .map(|&(a, b)| body[a..b].iter().filter(|&&c| c == b'\n').count())
+            .collect();
+        let mut firsts = Vec::with_capacity(counts.len());
+        let mut at = first_line_no;
+        for c in &counts {
+            firsts.push(at);
+            at += c;
+        }
+        let results: Vec<Result<bool>> = accs
+            .par_iter_mut()
+            .zip(bounds.par_iter().zip(firsts.par_iter()))
+            .map(|(acc, (&(a, b), &first))| {
+                let (text, was_1252) = decode_chunk(&body[a..b]);
+                let mut rows =
+                    super::table::RowReader::new(&shown, *header_line, headers.clone(), columns);
+                rows.lenient = lenient;
+                parse_lines(&text, first, *delim, &shown, &mut rows, &mut acc.0)?;
+                acc.1 = acc.1.checked_add(rows.sum).ok_or_else(|| {
+                    Error::input(format!("{shown}: the sum of the amounts overflows"))
+                })?;
+                acc.2.extend(rows.rejects);
+                Ok(was_1252)
+            })
+            .collect();
+        for r in results {
+            cp1252 |= r?;
+        }
+        line_base += region[..body_start].iter().filter(|&&c| c == b'\n').count()
+            + counts.iter().sum::<usize>();
+        pending.drain(..cut);
+        if eof && pending.is_empty() {
+            break;
+        }
+        if !eof {
+            eof = read_block(&mut pending)?;
+        }
+    }
+    let Some((header_line, _, delim, columns, headers)) = header else {
+        return Err(super::table::no_header(&shown));
+    };
+    let supplier_ledger = super::table::is_open_supplier_ledger(&headers, &columns);
+    let mut iter = accs.into_iter();
+    let (mut sums, mut sum, mut rejects) = iter.next().unwrap_or_default();
+    for (s2, x, r) in iter {
+        sums.merge(s2);
+        sum = sum
+            .checked_add(x)
+            .ok_or_else(|| Error::input(format!("{shown}: the sum of the amounts overflows")))?;
+        rejects.extend(r);
+    }
+    rejects.sort_by_key(|r| r.line);
+    Ok(Some(Summed {
+        layout: TextLayout {
+            encoding: match (bom, cp1252) {
+                (true, _) => Encoding::Utf8Bom,
+                (false, true) => Encoding::Windows1252,
+                (false, false) => Encoding::Utf8,
+            },
+            delimiter: delimiter_name(delim),
+            header_line,
+            columns,
+            open_supplier_ledger: supplier_ledger,
+        },
+        sums,
+        sum,
+        rejects,
+    }))
+}
+
+/// Decodes one chunk: in place when it is UTF-8, else as Windows-1252 (true).
+fn decode_chunk(bytes: &[u8]) -> (Cow<'_, str>, bool) {
+    match std::str::from_utf8(bytes) {
+        Ok(t) => (Cow::Borrowed(t), false),
+        Err(_) => (
+            encoding_rs::WINDOWS_1252
+                .decode_without_bom_handling(bytes)
+                .0,
+            true,
+        ),
+    }
+}
+
+/// Cuts `body` into at most `n` byte ranges of about equal size, each ending at a line end (outside quotes when
+/// the body has any).
+fn chunk_bounds(body: &[u8], n: usize, has_quotes: bool) -> Vec<(usize, usize)> {
+    let target = body.len() / n.max(1) + 1;
+    let mut out = Vec::with_capacity(n);
+    let mut start = 0;
+    if has_quotes {
+        let mut in_quotes = false;
+        for (i, &b) in body.iter().enumerate() {
+            match b {
+                b'"' => in_quotes = !in_quotes,
+                b'\n' if !in_quotes && i + 1 - start >= target && out.len() + 1 < n => {
+                    out.push((start, i + 1));
+                    start = i + 1;
+                }
+                _ => {}
+            }
+        }
+    } else {
+        while out.len() + 1 < n && start + target < body.len() {
+            match body[start + target..].iter().position(|&b| b == b'\n') {
+                Some(p) => {
+                    let end = start + target + p + 1;
+                    out.push((start, end));
+                    start = end;
+                }
+                None => break,
+            }
+        }
+    }
+    if start < body.len() || out.is_empty() {
+        out.push((start, body.len()));
+    }
+    out
+}
+
 /// Cuts `body` into chunks of about `target` bytes, each ending at a line end outside quotes; returns each
 /// chunk with the index of its first line (0-based, counted from the start of `body`).
 fn split_chunks(body: &str, target: usize) -> Vec<(usize, &str)> {
@@ -157,9 +425,10 @@ fn parse_lines(
     delim: u8,
     shown: &str,
     rows: &mut super::table::RowReader<'_>,
-    builder: &mut LedgerBuilder,
+    builder: &mut impl super::ledger::LineSink,
 ) -> Result<()> {
     let mut lines = chunk.split('\n').enumerate();
+    let mut fields: Vec<Cow<'_, str>> = Vec::with_capacity(16);
     while let Some((idx, first)) = lines.next() {
         let line_no = first_line_no + idx;
         if first.len() > MAX_LINE_BYTES {
@@ -200,11 +469,20 @@ fn parse_lines(
             }
             joined = Some(acc);
         }
-        let raw_line = joined.as_deref().unwrap_or(first);
-        let raw_line = raw_line.strip_suffix('\r').unwrap_or(raw_line);
-        let mut fields: Vec<Cow<'_, str>> = Vec::with_capacity(16);
-        split_record(raw_line, delim as char, &mut fields);
-        rows.push(&fields, line_no, builder)?;
+        match joined {
+            // A record over several lines: its own field list (rare).
+            Some(j) => {
+                let raw_line = j.strip_suffix('\r').unwrap_or(&j);
+                let mut own: Vec<Cow<'_, str>> = Vec::with_capacity(16);
+                split_record(raw_line, delim as char, &mut own);
+                rows.push(&own, line_no, builder)?;
+            }
+            None => {
+                let raw_line = first.strip_suffix('\r').unwrap_or(first);
+                split_record(raw_line, delim as char, &mut fields);
+                rows.push(&fields, line_no, builder)?;
+            }
+        }
     }
     Ok(())
 }
@@ -256,7 +534,17 @@ pub fn split_record<'a>(line: &'a str, delim: char, out: &mut Vec<Cow<'a, str>>)
             }
             i = k + 1;
         } else {
-            let end = line[i..].find(delim).map(|p| i + p).unwrap_or(bytes.len());
+            // Delimiters are ASCII here (sniffed from `;`, TAB, `,`, `|`): a byte scan, and the slice ends fall on
+            // character boundaries.
+            let end = if delim.is_ascii() {
+                bytes[i..]
+                    .iter()
+                    .position(|&b| b == d)
+                    .map(|p| i + p)
+                    .unwrap_or(bytes.len())
+            } else {
+                line[i..].find(delim).map(|p| i + p).unwrap_or(bytes.len())
+            };
             out.push(Cow::Borrowed(&line[i..end]));
             if end >= bytes.len() {
                 return;

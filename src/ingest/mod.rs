@@ -38,6 +38,12 @@ pub struct ReadOptions {
     pub strict: bool,
     /// Lenient: an unreadable line of a CSV or spreadsheet export is set aside as a [`Reject`] and reading goes on.
     pub lenient: bool,
+    /// Read delimited text as sums per key (streaming, memory flat in the number of lines): the frame then has one
+    /// row per key with a `lines` column. Other formats are read line by line whatever this says.
+    pub summed: bool,
+    /// With `summed`: keep the distinct voucher numbers (for the overlap check when a municipality has several
+    /// files; off otherwise, as they grow with the file).
+    pub vouchers: bool,
 }
 
 /// A line set aside in lenient mode (written to `rejects.csv`).
@@ -155,6 +161,9 @@ pub struct IngestReport {
     pub sum_ore: i64,
     /// Months present (`YYYYMM`), sorted.
     pub months: Vec<i32>,
+    /// Voucher numbers, when the ledger was read as sums per key (the frame then has no voucher column values).
+    #[serde(skip)]
+    pub vouchers: Option<std::sync::Arc<polars::prelude::PlHashSet<Box<str>>>>,
     /// Municipality stamped on the lines.
     pub municipality: String,
     /// Year stamped on the lines, if known.
@@ -177,6 +186,7 @@ impl IngestReport {
             lines: 0,
             sum_ore: 0,
             months: Vec::new(),
+            vouchers: None,
             municipality: String::new(),
             year: None,
         }
@@ -197,6 +207,11 @@ pub fn read_ledger(path: &Path, opts: &ReadOptions) -> Result<Ingested> {
     let (format, detected_by) = detect_format(path)?;
     if format == Format::Parquet {
         return parquet::read(path, opts, detected_by);
+    }
+    if format == Format::DelimitedText && opts.summed {
+        if let Some(s) = csv_text::read_summed(path, &opts.columns, opts.lenient, opts.vouchers)? {
+            return summed_ledger(path, opts, detected_by, s);
+        }
     }
     let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
     let mut builder = LedgerBuilder::with_capacity(if format == Format::DelimitedText {
@@ -278,6 +293,48 @@ pub fn read_ledger(path: &Path, opts: &ReadOptions) -> Result<Ingested> {
     for b in more {
         frame.vstack_mut(&b.finish(&report.file, &report.municipality, report.year)?)?;
     }
+    Ok(Ingested { frame, report })
+}
+
+/// Builds the [`Ingested`] of a text ledger read as sums per key.
+fn summed_ledger(
+    path: &Path,
+    opts: &ReadOptions,
+    detected_by: String,
+    s: csv_text::Summed,
+) -> Result<Ingested> {
+    let mut report = IngestReport::new(path, Format::DelimitedText, detected_by);
+    report.rejects = s.rejects;
+    report.external_purchases_only = s.layout.open_supplier_ledger;
+    report.layout = Some(s.layout);
+    report.sum_ore = s.sum;
+    if report.external_purchases_only {
+        report.warnings.push(format!(
+            "{}: an open supplier ledger (leverantörsreskontra): external purchases only — no salaries, \
+             depreciation or internal lines, so shares of total or net cost need external_total in the config",
+            report.file
+        ));
+    }
+    let mut by_year: BTreeMap<i32, u64> = BTreeMap::new();
+    for (p, n) in &s.sums.periods.0 {
+        *by_year.entry(p / 100).or_default() += n;
+    }
+    report.year = opts.year.or_else(|| {
+        by_year
+            .into_iter()
+            .max_by_key(|&(y, c)| (c, y))
+            .map(|(y, _)| y)
+    });
+    report.municipality = opts.municipality.clone().unwrap_or_else(|| {
+        path.file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "ledger".into())
+    });
+    report.lines = s.sums.lines as usize;
+    report.months = s.sums.periods.0.keys().copied().collect();
+    let mut sums = s.sums;
+    report.vouchers = Some(std::sync::Arc::new(std::mem::take(&mut sums.vouchers)));
+    let frame = sums.finish(&report.file, &report.municipality, report.year)?;
     Ok(Ingested { frame, report })
 }
 

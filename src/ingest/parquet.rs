@@ -80,6 +80,14 @@ fn read_one(path: &Path) -> Result<DataFrame> {
 
 /// Reads a Parquet ledger (file or directory).
 pub fn read(path: &Path, opts: &ReadOptions, detected_by: String) -> Result<Ingested> {
+    let files = files_of(path)?;
+    if opts.summed {
+        return read_summed(path, &files, opts, detected_by);
+    }
+    read_lines(path, files, opts, detected_by)
+}
+
+fn files_of(path: &Path) -> Result<Vec<PathBuf>> {
     let mut files = Vec::new();
     if path.is_dir() {
         parquet_files(path, &mut files)?;
@@ -90,6 +98,231 @@ pub fn read(path: &Path, opts: &ReadOptions, detected_by: String) -> Result<Inge
     } else {
         files.push(path.to_path_buf());
     }
+    Ok(files)
+}
+
+/// Rows per row group in the Parquet files itcost writes.
+pub const ROW_GROUP_ROWS: usize = 1 << 18;
+
+/// Rows read at a time by [`read_summed`] (four row groups).
+const SLICE_ROWS: usize = 4 * ROW_GROUP_ROWS;
+
+/// Reads a Parquet ledger a slice of rows at a time (only the columns a run needs) and sums it per key, as
+/// [`super::csv_text::read_summed`] does for text: memory grows with the distinct keys, not the rows.
+fn read_summed(
+    path: &Path,
+    files: &[PathBuf],
+    opts: &ReadOptions,
+    detected_by: String,
+) -> Result<Ingested> {
+    let keys: Vec<&str> = super::ledger::KEY_FIELDS
+        .iter()
+        .map(|&i| TEXT_FIELDS[i].key())
+        .collect();
+    let mut partials: Vec<LazyFrame> = Vec::new();
+    let mut periods: std::collections::BTreeMap<i32, u64> = Default::default();
+    let mut vouchers: PlHashSet<Box<str>> = Default::default();
+    let (mut rows, mut sum_ore) = (0usize, 0i64);
+    let (mut first_muni, mut first_year) = (None, None);
+    for f in files {
+        let shown = f.display().to_string();
+        let open = || std::fs::File::open(f).map_err(|e| Error::io(f, e));
+        let bad = |e: PolarsError| {
+            Error::input(format!("{shown}: expected a readable Parquet file: {e}"))
+        };
+        let schema = ParquetReader::new(open()?).schema().map_err(bad)?;
+        let have = |c: &str| schema.contains(c);
+        for c in ["account", "amount_ore"] {
+            if !have(c) {
+                return Err(Error::input(format!(
+                    "{shown}: expected an itcost canonical ledger (written by `itcost convert`), missing column(s): {c}"
+                )));
+            }
+        }
+        let mut wanted: Vec<String> = keys
+            .iter()
+            .filter(|k| have(k))
+            .map(|k| k.to_string())
+            .collect();
+        for c in ["line", "period", "amount_ore", "municipality", "year"] {
+            if have(c) {
+                wanted.push(c.into());
+            }
+        }
+        if opts.vouchers && have("voucher") {
+            wanted.push("voucher".into());
+        }
+        let n = ParquetReader::new(open()?).num_rows().map_err(bad)?;
+        let mut off = 0;
+        while off < n {
+            let take = SLICE_ROWS.min(n - off);
+            let df = ParquetReader::new(open()?)
+                .with_columns(Some(wanted.clone()))
+                .with_slice(Some((off, take)))
+                .finish()
+                .map_err(bad)?;
+            off += take;
+            rows += df.height();
+            if let Ok(m) = std::fs::metadata(f) {
+                crate::progress::advance(m.len() * take as u64 / n.max(1) as u64);
+            }
+            let amounts = df.column("amount_ore")?.cast(&DataType::Int64)?;
+            for v in amounts.i64()?.iter() {
+                sum_ore = sum_ore.checked_add(v.unwrap_or(0)).ok_or_else(|| {
+                    Error::input(format!("{shown}: the sum of amount_ore overflows"))
+                })?;
+            }
+            if let Ok(p) = df.column("period") {
+                for v in p.cast(&DataType::Int32)?.i32()?.iter().flatten() {
+                    *periods.entry(v).or_default() += 1;
+                }
+            }
+            if let Ok(v) = df.column("voucher") {
+                vouchers.extend(
+                    v.str()?
+                        .iter()
+                        .flatten()
+                        .filter(|s| !s.is_empty())
+                        .map(Box::from),
+                );
+            }
+            if first_muni.is_none() {
+                first_muni = df
+                    .column("municipality")
+                    .ok()
+                    .and_then(|c| c.str().ok()?.iter().flatten().next().map(str::to_string));
+                first_year = df.column("year").ok().and_then(|c| {
+                    c.cast(&DataType::Int32)
+                        .ok()?
+                        .i32()
+                        .ok()?
+                        .iter()
+                        .flatten()
+                        .next()
+                });
+            }
+            let mut lf = df.lazy();
+            for k in &keys {
+                if !have(k) {
+                    lf = lf.with_column(lit("").alias(*k));
+                }
+            }
+            let line = if have("line") {
+                col("line").cast(DataType::UInt32).min()
+            } else {
+                lit(0u32).alias("line")
+            };
+            let part = lf
+                .with_column(col("amount_ore").cast(DataType::Int64))
+                .group_by(
+                    keys.iter()
+                        .map(|k| col(*k).cast(DataType::String).fill_null(lit("")))
+                        .collect::<Vec<_>>(),
+                )
+                .agg([
+                    col("amount_ore").sum().alias("amount_ore"),
+                    len().cast(DataType::Int64).alias("lines"),
+                    line.alias("line"),
+                ])
+                .collect()?;
+            partials.push(part.lazy());
+        }
+    }
+    let municipality = opts.municipality.clone().or(first_muni).unwrap_or_default();
+    let mut by_year: std::collections::BTreeMap<i32, u64> = Default::default();
+    for (p, n) in &periods {
+        *by_year.entry(p / 100).or_default() += n;
+    }
+    let year = opts.year.or(first_year).or_else(|| {
+        by_year
+            .into_iter()
+            .max_by_key(|&(y, c)| (c, y))
+            .map(|(y, _)| y)
+    });
+    let mut report = IngestReport::new(
+        path,
+        Format::Parquet,
+        format!(
+            "{detected_by} ({} file{}, read as sums per key)",
+            files.len(),
+            if files.len() == 1 { "" } else { "s" }
+        ),
+    );
+    let key_exprs: Vec<Expr> = keys.iter().map(|k| col(*k)).collect();
+    let summed = if partials.is_empty() {
+        None
+    } else {
+        Some(
+            concat(partials, UnionArgs::default())?
+                .group_by(key_exprs)
+                .agg([
+                    col("amount_ore").sum(),
+                    col("lines").sum(),
+                    col("line").min(),
+                ])
+                .collect()?,
+        )
+    };
+    // The canonical columns (non-key text empty, date and period null) plus `lines`.
+    let h = summed.as_ref().map(|d| d.height()).unwrap_or(0);
+    let mut cols: Vec<Column> = Vec::new();
+    for name in column_names() {
+        let c = match (name, &summed) {
+            ("file", _) => Column::new_scalar(
+                "file".into(),
+                Scalar::new(
+                    DataType::String,
+                    AnyValue::StringOwned(report.file.as_str().into()),
+                ),
+                h,
+            ),
+            ("municipality", _) => Column::new_scalar(
+                "municipality".into(),
+                Scalar::new(
+                    DataType::String,
+                    AnyValue::StringOwned(municipality.as_str().into()),
+                ),
+                h,
+            ),
+            ("year", _) => Column::new_scalar(
+                "year".into(),
+                Scalar::new(
+                    DataType::Int32,
+                    year.map(AnyValue::Int32).unwrap_or(AnyValue::Null),
+                ),
+                h,
+            ),
+            (n, Some(d)) if d.column(n).is_ok() => d.column(n)?.cast(&dtype_of(n))?,
+            (n, _) if n == "date" || n == "period" => Column::full_null(n.into(), h, &dtype_of(n)),
+            (n, _) => Column::new_scalar(
+                n.into(),
+                Scalar::new(dtype_of(n), AnyValue::StringOwned("".into())),
+                h,
+            ),
+        };
+        cols.push(c);
+    }
+    cols.push(match &summed {
+        Some(d) => d.column("lines")?.cast(&DataType::Int64)?,
+        None => Column::new_empty("lines".into(), &DataType::Int64),
+    });
+    let frame = DataFrame::new(h, cols)?;
+    report.lines = rows;
+    report.sum_ore = sum_ore;
+    report.months = periods.keys().copied().collect();
+    report.municipality = municipality;
+    report.year = year;
+    report.vouchers = Some(std::sync::Arc::new(vouchers));
+    Ok(Ingested { frame, report })
+}
+
+/// Reads every line of a Parquet ledger.
+fn read_lines(
+    path: &Path,
+    files: Vec<PathBuf>,
+    opts: &ReadOptions,
+    detected_by: String,
+) -> Result<Ingested> {
     let mut frame: Option<DataFrame> = None;
     for f in &files {
         let df = read_one(f)?;
@@ -187,7 +420,9 @@ pub fn write(frame: &mut DataFrame, path: &Path) -> Result<()> {
     }
     let tmp = path.with_extension("parquet.itcost-tmp");
     let f = std::fs::File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
+    // Row groups of 256k rows let `run` read a large ledger a slice at a time.
     ParquetWriter::new(f)
+        .with_row_group_size(Some(ROW_GROUP_ROWS))
         .finish(frame)
         .map_err(|e| Error::internal(format!("{}: writing Parquet: {e}", path.display())))?;
     std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))

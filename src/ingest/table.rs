@@ -3,7 +3,7 @@
 
 use super::columns::{ColumnMap, Field};
 use super::dates::{parse_date, parse_period};
-use super::ledger::{LedgerBuilder, LineValues, TEXT_FIELDS};
+use super::ledger::{LineValues, TEXT_FIELDS};
 use crate::error::{Error, Result};
 use crate::money::parse_ore;
 use std::collections::BTreeMap;
@@ -97,7 +97,7 @@ impl<'a> RowReader<'a> {
         &mut self,
         cells: &[S],
         line_no: usize,
-        builder: &mut LedgerBuilder,
+        builder: &mut impl super::ledger::LineSink,
     ) -> Result<bool> {
         match self.push_strict(cells, line_no, builder) {
             Err(e) if self.lenient && e.kind == crate::error::ErrorKind::Input => {
@@ -143,7 +143,7 @@ impl<'a> RowReader<'a> {
         &mut self,
         cells: &[S],
         line_no: usize,
-        builder: &mut LedgerBuilder,
+        builder: &mut impl super::ledger::LineSink,
     ) -> Result<bool> {
         let shown = self.shown;
         if cells.iter().all(|f| f.as_ref().trim().is_empty()) {

@@ -470,3 +470,127 @@ fn unreadable_files_say_what_was_expected() {
         err.message
     );
 }
+
+/// Sums per key of a canonical frame (a full ledger, or a summed one with its `lines` column).
+fn key_sums(df: &DataFrame) -> std::collections::BTreeMap<Vec<String>, (i64, i64)> {
+    let keys = [
+        "account",
+        "account_text",
+        "cost_centre",
+        "department",
+        "counterpart",
+        "supplier",
+        "text",
+    ];
+    let cols: Vec<Vec<String>> = keys
+        .iter()
+        .map(|k| {
+            df.column(k)
+                .unwrap()
+                .str()
+                .unwrap()
+                .iter()
+                .map(|v| v.unwrap_or("").to_string())
+                .collect()
+        })
+        .collect();
+    let amount: Vec<i64> = df
+        .column("amount_ore")
+        .unwrap()
+        .i64()
+        .unwrap()
+        .iter()
+        .map(|v| v.unwrap())
+        .collect();
+    let lines: Vec<i64> = match df.column("lines") {
+        Ok(c) => c.i64().unwrap().iter().map(|v| v.unwrap()).collect(),
+        Err(_) => vec![1; df.height()],
+    };
+    let mut out = std::collections::BTreeMap::new();
+    for i in 0..df.height() {
+        let k: Vec<String> = cols.iter().map(|c| c[i].clone()).collect();
+        let e = out.entry(k).or_insert((0i64, 0i64));
+        e.0 += amount[i];
+        e.1 += lines[i];
+    }
+    out
+}
+
+#[test]
+fn streaming_sums_equal_the_full_ledger_whatever_the_block_size() {
+    let dir = tempfile::tempdir().unwrap();
+    // A quoted field over two lines, a quoted delimiter, and (lenient) a bad line, next to the samples.
+    let tricky = dir.path().join("tricky.csv");
+    let mut text = String::from("Konto;Kontotext;Ansvar;Leverantör;Text;Datum;Belopp\n");
+    for i in 0..3000 {
+        text.push_str(&format!(
+            "64{:02};\"Datorer; och\nkringutrustning\";15{:02};\"Atea \"\"AB\"\"\";rad {i};2024-{:02}-01;{},{:02}\n",
+            i % 20,
+            i % 7,
+            1 + i % 12,
+            i * 3,
+            i % 100
+        ));
+        if i == 1500 {
+            text.push_str("6412;Datorer;1510;;;2024-05-01;#REF!\n");
+        }
+    }
+    std::fs::write(&tricky, text).unwrap();
+    let mut files: Vec<PathBuf> = ["bengtsfors-2024.csv", "mellerud-2024.csv", "amal-2024.csv"]
+        .iter()
+        .map(|f| crate::root().join("sample-ledgers").join(f))
+        .collect();
+    files.push(tricky);
+    for path in files {
+        let full = read_ledger(
+            &path,
+            &ReadOptions {
+                lenient: true,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        let want = key_sums(&full.frame);
+        for block in [1000, 64 << 10, 32 << 20] {
+            let s = itcost::ingest::csv_text::read_summed_blocks(
+                &path,
+                &Default::default(),
+                true,
+                false,
+                block,
+            )
+            .unwrap()
+            .unwrap();
+            assert_eq!(
+                s.sum,
+                full.report.sum_ore,
+                "{} block {block}: sum",
+                path.display()
+            );
+            assert_eq!(
+                s.sums.lines as usize,
+                full.report.lines,
+                "{} block {block}: lines",
+                path.display()
+            );
+            assert_eq!(
+                s.rejects.iter().map(|r| r.line).collect::<Vec<_>>(),
+                full.report
+                    .rejects
+                    .iter()
+                    .map(|r| r.line)
+                    .collect::<Vec<_>>(),
+                "rejected line numbers"
+            );
+            let months: Vec<i32> = s.sums.periods.0.keys().copied().collect();
+            assert_eq!(months, full.report.months);
+            let df = s.sums.finish("f", "m", None).unwrap();
+            assert_eq!(
+                key_sums(&df),
+                want,
+                "{} block {block}: sums per key",
+                path.display()
+            );
+        }
+    }
+}

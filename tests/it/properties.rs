@@ -71,6 +71,7 @@ proptest! {
                 departments: vec![], employees: None, users: None, devices: None,
             }],
             analysis: Default::default(),
+            keep_lines: false,
         };
         let r = itcost::pipeline::run(cfg).unwrap();
         let m = &r.municipalities[0];
