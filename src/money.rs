@@ -20,6 +20,63 @@ impl std::fmt::Display for AmountError {
 /// one; a lone separator is decimal. At most two decimals;
 /// further decimals must be zeros (exact money never rounds). An empty field is `Ok(None)`.
 pub fn parse_ore(raw: &str) -> Result<Option<i64>, AmountError> {
+    if let Some(v) = parse_ore_plain(raw.as_bytes()) {
+        return Ok(Some(v));
+    }
+    parse_ore_general(raw)
+}
+
+/// The common shapes, without allocating: `-?d[d ]*([,.]d{1,2})?` (spaces or NBSP between digits, at most 15
+/// digits). Anything else returns None and goes through [`parse_ore_general`], which gives the same value for
+/// these shapes (a property test checks it).
+fn parse_ore_plain(b: &[u8]) -> Option<i64> {
+    let (neg, mut i) = match b.first() {
+        Some(b'-') => (true, 1),
+        _ => (false, 0),
+    };
+    let mut int: i64 = 0;
+    let mut n_digits = 0;
+    while i < b.len() {
+        match b[i] {
+            c @ b'0'..=b'9' => {
+                int = int * 10 + (c - b'0') as i64;
+                n_digits += 1;
+                i += 1;
+            }
+            b' ' if n_digits > 0 && i + 1 < b.len() && b[i + 1].is_ascii_digit() => i += 1,
+            0xC2 if n_digits > 0
+                && b.get(i + 1) == Some(&0xA0)
+                && b.get(i + 2).is_some_and(u8::is_ascii_digit) =>
+            {
+                i += 2
+            }
+            b',' | b'.' => break,
+            _ => return None,
+        }
+        if n_digits > 15 {
+            return None;
+        }
+    }
+    if n_digits == 0 {
+        return None;
+    }
+    let frac = if i < b.len() {
+        let rest = &b[i + 1..];
+        match rest {
+            [d] if d.is_ascii_digit() => ((d - b'0') as i64) * 10,
+            [d1, d2] if d1.is_ascii_digit() && d2.is_ascii_digit() => {
+                ((d1 - b'0') as i64) * 10 + (d2 - b'0') as i64
+            }
+            _ => return None,
+        }
+    } else {
+        0
+    };
+    let v = int * 100 + frac;
+    Some(if neg { -v } else { v })
+}
+
+fn parse_ore_general(raw: &str) -> Result<Option<i64>, AmountError> {
     let s = raw.trim_matches(|c: char| c.is_whitespace() || c == '\u{a0}' || c == '\u{202f}');
     if s.is_empty() {
         return Ok(None);
@@ -324,5 +381,53 @@ mod allocate_tests {
         assert_eq!(allocate(-100, &[1, 1, 1]).iter().sum::<i64>(), -100);
         assert_eq!(allocate(1_000_001, &[3, 0, 7]), vec![300_000, 0, 700_001]);
         assert_eq!(allocate(5, &[0, 0]), vec![0, 0]);
+    }
+}
+
+#[cfg(test)]
+mod plain_tests {
+    use super::{parse_ore_general, parse_ore_plain};
+
+    #[test]
+    fn the_fast_path_agrees_with_the_general_parser() {
+        let mut cases: Vec<String> = [
+            "0",
+            "-0",
+            "5",
+            "12,5",
+            "12.50",
+            "-1 234 567,89",
+            "1\u{a0}234,00",
+            "999999999999999",
+            "1 2",
+            "7,05",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let mut x: u64 = 88172645463325252;
+        for _ in 0..20_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let ore = (x % 10_000_000_000) as i64 * if x & 1 == 0 { 1 } else { -1 };
+            cases.push(crate::money::format_sv(ore));
+            cases.push(crate::money::format_plain(ore));
+        }
+        for c in &cases {
+            let fast = parse_ore_plain(c.as_bytes());
+            let general = parse_ore_general(c).ok().flatten();
+            assert!(fast.is_some(), "{c} takes the fast path");
+            assert_eq!(fast, general, "{c}");
+        }
+        for odd in [
+            "(500)", "500-", "+5", " 5", "1,234", "1.234,56", "12 kr", "", "-", "1,2,3",
+        ] {
+            assert_eq!(
+                parse_ore_plain(odd.as_bytes()),
+                None,
+                "{odd} goes the general way"
+            );
+        }
     }
 }

@@ -437,7 +437,7 @@ fn parse_lines(
         // A quoted field may span lines: join until the quotes balance (counted incrementally, bounded in size).
         let mut joined: Option<String> = None;
         let quotes = |s: &str| s.bytes().filter(|&b| b == b'"').count();
-        if quotes(first) % 2 == 1 {
+        if first.as_bytes().contains(&b'"') && quotes(first) % 2 == 1 {
             let mut acc = first.to_string();
             let mut open = true;
             loop {

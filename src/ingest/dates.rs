@@ -39,6 +39,35 @@ fn days_in_month(y: i32, m: u32) -> u32 {
 
 /// A parsed date cell: the day (days since epoch) and its period `YYYYMM`.
 pub fn parse_date(raw: &str) -> Result<Option<(i32, i32)>, String> {
+    // Fast path: exactly YYYY-MM-DD or YYYYMMDD.
+    let b = raw.as_bytes();
+    let digit = |i: usize| b[i].wrapping_sub(b'0') as u32;
+    let ymd = match b.len() {
+        10 if b[4] == b'-'
+            && b[7] == b'-'
+            && [0, 1, 2, 3, 5, 6, 8, 9]
+                .iter()
+                .all(|&i| b[i].is_ascii_digit()) =>
+        {
+            Some((
+                digit(0) * 1000 + digit(1) * 100 + digit(2) * 10 + digit(3),
+                digit(5) * 10 + digit(6),
+                digit(8) * 10 + digit(9),
+            ))
+        }
+        8 if b.iter().all(u8::is_ascii_digit) => Some((
+            digit(0) * 1000 + digit(1) * 100 + digit(2) * 10 + digit(3),
+            digit(4) * 10 + digit(5),
+            digit(6) * 10 + digit(7),
+        )),
+        _ => None,
+    };
+    if let Some((y, m, d)) = ymd {
+        let y = y as i32;
+        if let Some(days) = days_from_civil(y, m, d) {
+            return Ok(Some((days, y * 100 + m as i32)));
+        }
+    }
     let s = raw.trim();
     if s.is_empty() {
         return Ok(None);
