@@ -11,6 +11,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/itcost-target}"
 LINES="${LINES:-1000000 10000000}"
+# BIG: one extra size run once by itcost alone (memory flat from 10M to 50M lines), e.g. BIG=50000000.
+BIG="${BIG:-}"
 RUNS="${RUNS:-3}"
 DATA="${DATA:-bench-data}"
 VENV="${VENV:-target/bench-venv}"
@@ -44,7 +46,15 @@ for n in $LINES; do
   measure "io-floor-cat" bash -c "cat '$csv' > /dev/null"
   measure "io-floor-wc" wc -l "$csv"
   measure "itcost-csv" "$BIN" run "$csv" --central-it 1510,1511 --json
+  python3 benches/many_rules.py rules/kommun-bas-13.toml > "$DATA/rules-1026.toml"
+  measure "itcost-csv-1026-rules" "$BIN" run "$csv" --central-it 1510,1511 --json --rules "$DATA/rules-1026.toml"
   measure "itcost-parquet" "$BIN" run "$pq" --central-it 1510,1511 --json
   measure "duckdb" "$PY" benches/peers/duckdb_peer.py "$csv" 1510,1511
   measure "polars-python" "$PY" benches/peers/polars_peer.py "$csv" 1510,1511
 done
+if [ -n "$BIG" ]; then
+  csv="$DATA/ledger-$BIG.csv"
+  [ -f "$csv" ] || "$BIN" generate --lines "$BIG" --seed 7 --out "$csv" > "$DATA/truth-$BIG.json"
+  echo "== $BIG lines, $(du -h "$csv" | cut -f1) CSV (itcost only, one run)"
+  RUNS=1 measure "itcost-csv" "$BIN" run "$csv" --central-it 1510,1511 --json
+fi

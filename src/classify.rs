@@ -105,6 +105,17 @@ pub fn decide(
     muni: &MunicipalityKeys,
     k: &KeyView<'_>,
 ) -> Decision {
+    decide_among(rules, scope_pools, muni, k, None)
+}
+
+/// [`decide`] trying only `candidates` (the rules that can match the key's account), when given.
+pub fn decide_among(
+    rules: &RuleSet,
+    scope_pools: &[Pool],
+    muni: &MunicipalityKeys,
+    k: &KeyView<'_>,
+    candidates: Option<&[usize]>,
+) -> Decision {
     let mut d = Decision {
         kind: rules.account_kind(k.account),
         scope: Scope::NotIt,
@@ -154,7 +165,11 @@ pub fn decide(
         d.rule_id = "accounts.revenue".into();
         return d;
     }
-    match rules.matching(k).next() {
+    let first = match candidates {
+        Some(c) => rules.first_match_among(k, c),
+        None => rules.matching(k).next(),
+    };
+    match first {
         Some(rule) => {
             d.rule_id = rule.id.clone();
             match &rule.then {
@@ -280,6 +295,15 @@ pub fn classify(
     let text = lower(get("text")?);
     let counterpart = get("counterpart")?;
     let empty = MunicipalityKeys::default();
+    // Rule index: per distinct account, the rules whose account condition can match it (a few hundred accounts
+    // against thousands of keys), so a key tries only those.
+    let mut accounts: Vec<&str> = account.iter().map(|a| a.as_deref().unwrap_or("")).collect();
+    accounts.sort_unstable();
+    accounts.dedup();
+    let index: HashMap<&str, Vec<usize>> = accounts
+        .par_iter()
+        .map(|a| (*a, rules.candidates_for_account(a)))
+        .collect();
 
     let decisions: Vec<Decision> = (0..n)
         .into_par_iter()
@@ -297,7 +321,8 @@ pub fn classify(
                 counterpart: counterpart[i].as_deref().unwrap_or(""),
                 central_it: !cc.is_empty() && any_code(&m.central_it, cc),
             };
-            decide(rules, scope_pools, m, &k)
+            let cands = index.get(k.account).map(Vec::as_slice);
+            decide_among(rules, scope_pools, m, &k, cands)
         })
         .collect();
 

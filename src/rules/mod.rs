@@ -274,6 +274,34 @@ impl RuleSet {
         self.rules.iter().filter(move |r| r.when.matches(k))
     }
 
+    /// The rules that can match an account at all (its account condition matches, or it has none), in order:
+    /// the index `classify` builds once per distinct account, so a key only tries these.
+    pub fn candidates_for_account(&self, account: &str) -> Vec<usize> {
+        self.rules
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| {
+                r.when
+                    .account
+                    .as_ref()
+                    .is_none_or(|p| pattern::any_code(p, account))
+            })
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    /// The first rule among `candidates` (indexes from [`RuleSet::candidates_for_account`]) that matches.
+    pub fn first_match_among<'a>(
+        &'a self,
+        k: &KeyView<'_>,
+        candidates: &[usize],
+    ) -> Option<&'a Rule> {
+        candidates
+            .iter()
+            .map(|&i| &self.rules[i])
+            .find(|r| r.when.matches(k))
+    }
+
     /// Loads the rules: the given file, or the embedded Kommun-Bas 13 defaults.
     pub fn load(path: Option<&std::path::Path>) -> crate::error::Result<RuleSet> {
         match path {
