@@ -192,6 +192,9 @@ pub fn read_summed_blocks(
     if bom {
         pending.drain(..3);
     }
+    // One encoding for the whole file, decided as the whole-file reader decides it (UTF-8 when every byte is valid
+    // UTF-8, else Windows-1252), so a line never reads differently depending on the block it falls in.
+    let utf8 = bom || file_is_utf8(path)?;
 
     let threads = rayon::current_num_threads().max(1);
     let mut accs: Vec<(KeySums, i64, Vec<super::Reject>)> = (0..threads)
@@ -234,6 +237,14 @@ pub fn read_summed_blocks(
                 continue;
             }
         };
+        // The header is searched in the top lines: read on until they are all in (or the file ends).
+        if header.is_none()
+            && !eof
+            && pending[..cut].iter().filter(|&&b| b == b'\n').count() < HEADER_SEARCH_LINES
+        {
+            eof = read_block(&mut pending)?;
+            continue;
+        }
         let region = &pending[..cut];
         // The first region holds the header: decode its top lines to find it.
         let (body_start, first_line_no) = match &header {
@@ -250,7 +261,7 @@ pub fn read_summed_blocks(
                         }
                     }
                 }
-                let top = decode_chunk(&region[..end]);
+                let top = decode_chunk(&region[..end], utf8);
                 let h = find_header(&top.0, explicit, &shown)?;
                 super::table::check_explicit(&shown, h.0, explicit, &h.3, &h.4)?;
                 let header_line = h.0;
@@ -286,7 +297,7 @@ pub fn read_summed_blocks(
             .par_iter_mut()
             .zip(bounds.par_iter().zip(firsts.par_iter()))
             .map(|(acc, (&(a, b), &first))| {
-                let (text, was_1252) = decode_chunk(&body[a..b]);
+                let (text, was_1252) = decode_chunk(&body[a..b], utf8);
                 let mut rows =
                     super::table::RowReader::new(&shown, *header_line, headers.clone(), columns);
                 rows.lenient = lenient;
@@ -343,16 +354,43 @@ pub fn read_summed_blocks(
     }))
 }
 
-/// Decodes one chunk: in place when it is UTF-8, else as Windows-1252 (true).
-fn decode_chunk(bytes: &[u8]) -> (Cow<'_, str>, bool) {
-    match std::str::from_utf8(bytes) {
-        Ok(t) => (Cow::Borrowed(t), false),
-        Err(_) => (
+/// Decodes one chunk of a file whose encoding is known: UTF-8 in place (lossy, as the whole-file reader treats a
+/// file with a BOM), else Windows-1252 (true).
+fn decode_chunk(bytes: &[u8], utf8: bool) -> (Cow<'_, str>, bool) {
+    if utf8 {
+        (String::from_utf8_lossy(bytes), false)
+    } else {
+        (
             encoding_rs::WINDOWS_1252
                 .decode_without_bom_handling(bytes)
                 .0,
             true,
-        ),
+        )
+    }
+}
+
+/// True when the whole file is valid UTF-8 (read in 8 MB pieces; a character cut by a piece is carried over).
+fn file_is_utf8(path: &Path) -> Result<bool> {
+    use std::io::Read;
+    let mut f = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let mut buf = vec![0u8; 8 << 20];
+    let mut carry = 0usize;
+    loop {
+        let n = f.read(&mut buf[carry..]).map_err(|e| Error::io(path, e))?;
+        let filled = carry + n;
+        if n == 0 {
+            return Ok(carry == 0);
+        }
+        match std::str::from_utf8(&buf[..filled]) {
+            Ok(_) => carry = 0,
+            Err(e) if e.error_len().is_none() => {
+                // An incomplete character at the end: keep it for the next piece.
+                let valid = e.valid_up_to();
+                buf.copy_within(valid..filled, 0);
+                carry = filled - valid;
+            }
+            Err(_) => return Ok(false),
+        }
     }
 }
 
