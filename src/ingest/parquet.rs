@@ -6,10 +6,11 @@
 //! Several municipalities are written Hive-style: `DIR/municipality=NAME/year=YYYY/ledger.parquet`; a directory
 //! is read by reading every `.parquet` file under it (sorted by path).
 
-use super::ledger::{column_names, TEXT_FIELDS};
+use super::ledger::{column_names, LineSink, TEXT_FIELDS};
 use super::{Format, IngestReport, Ingested, ReadOptions};
 use crate::error::{Error, Result};
 use polars::prelude::*;
+use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
 fn parquet_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
@@ -119,7 +120,9 @@ fn read_summed(
         .iter()
         .map(|&i| TEXT_FIELDS[i].key())
         .collect();
-    let mut partials: Vec<LazyFrame> = Vec::new();
+    let mut accs: Vec<super::ledger::KeySums> = (0..rayon::current_num_threads().max(1))
+        .map(|_| Default::default())
+        .collect();
     let mut periods: std::collections::BTreeMap<i32, u64> = Default::default();
     let mut vouchers: PlHashSet<Box<str>> = Default::default();
     let (mut rows, mut sum_ore) = (0usize, 0i64);
@@ -201,31 +204,60 @@ fn read_summed(
                         .next()
                 });
             }
-            let mut lf = df.lazy();
-            for k in &keys {
-                if !have(k) {
-                    lf = lf.with_column(lit("").alias(*k));
+            // Sum per key in Rust (as the text reader does), each core on its share of the slice's rows.
+            let text: Vec<Option<StringChunked>> = keys
+                .iter()
+                .map(|k| {
+                    df.column(k)
+                        .ok()
+                        .and_then(|c| c.cast(&DataType::String).ok())
+                        .and_then(|c| c.str().ok().cloned())
+                })
+                .collect();
+            let lines_col = df
+                .column("line")
+                .ok()
+                .and_then(|c| c.cast(&DataType::UInt32).ok())
+                .and_then(|c| c.u32().ok().cloned());
+            let amounts = amounts.i64()?.clone();
+            let rows_here = df.height();
+            let parts = accs.len();
+            accs.par_iter_mut().enumerate().for_each(|(p, acc)| {
+                let lo = rows_here * p / parts;
+                let hi = rows_here * (p + 1) / parts;
+                let t: Vec<Option<StringChunked>> = text
+                    .iter()
+                    .map(|c| c.as_ref().map(|c| c.slice(lo as i64, hi - lo)))
+                    .collect();
+                let iters: Vec<Box<dyn Iterator<Item = Option<&str>> + '_>> = t
+                    .iter()
+                    .map(|c| match c {
+                        Some(c) => Box::new(c.iter()) as Box<dyn Iterator<Item = Option<&str>>>,
+                        None => Box::new(std::iter::repeat(None)),
+                    })
+                    .collect();
+                let mut iters = iters;
+                let am = amounts.slice(lo as i64, hi - lo);
+                let ln = lines_col.as_ref().map(|c| c.slice(lo as i64, hi - lo));
+                let mut ln_iter = ln.as_ref().map(|c| c.iter());
+                for a in am.iter() {
+                    let mut v = [""; 12];
+                    for (slot, it) in super::ledger::KEY_FIELDS.iter().zip(iters.iter_mut()) {
+                        v[*slot] = it.next().flatten().unwrap_or("");
+                    }
+                    let line = ln_iter
+                        .as_mut()
+                        .and_then(|i| i.next().flatten())
+                        .unwrap_or(0);
+                    acc.push(&super::ledger::LineValues {
+                        text: v,
+                        line,
+                        date: None,
+                        period: None,
+                        amount_ore: a.unwrap_or(0),
+                    });
                 }
-            }
-            let line = if have("line") {
-                col("line").cast(DataType::UInt32).min()
-            } else {
-                lit(0u32).alias("line")
-            };
-            let part = lf
-                .with_column(col("amount_ore").cast(DataType::Int64))
-                .group_by(
-                    keys.iter()
-                        .map(|k| col(*k).cast(DataType::String).fill_null(lit("")))
-                        .collect::<Vec<_>>(),
-                )
-                .agg([
-                    col("amount_ore").sum().alias("amount_ore"),
-                    len().cast(DataType::Int64).alias("lines"),
-                    line.alias("line"),
-                ])
-                .collect()?;
-            partials.push(part.lazy());
+            });
         }
     }
     let municipality = opts.municipality.clone().or(first_muni).unwrap_or_default();
@@ -248,65 +280,12 @@ fn read_summed(
             if files.len() == 1 { "" } else { "s" }
         ),
     );
-    let key_exprs: Vec<Expr> = keys.iter().map(|k| col(*k)).collect();
-    let summed = if partials.is_empty() {
-        None
-    } else {
-        Some(
-            concat(partials, UnionArgs::default())?
-                .group_by(key_exprs)
-                .agg([
-                    col("amount_ore").sum(),
-                    col("lines").sum(),
-                    col("line").min(),
-                ])
-                .collect()?,
-        )
-    };
-    // The canonical columns (non-key text empty, date and period null) plus `lines`.
-    let h = summed.as_ref().map(|d| d.height()).unwrap_or(0);
-    let mut cols: Vec<Column> = Vec::new();
-    for name in column_names() {
-        let c = match (name, &summed) {
-            ("file", _) => Column::new_scalar(
-                "file".into(),
-                Scalar::new(
-                    DataType::String,
-                    AnyValue::StringOwned(report.file.as_str().into()),
-                ),
-                h,
-            ),
-            ("municipality", _) => Column::new_scalar(
-                "municipality".into(),
-                Scalar::new(
-                    DataType::String,
-                    AnyValue::StringOwned(municipality.as_str().into()),
-                ),
-                h,
-            ),
-            ("year", _) => Column::new_scalar(
-                "year".into(),
-                Scalar::new(
-                    DataType::Int32,
-                    year.map(AnyValue::Int32).unwrap_or(AnyValue::Null),
-                ),
-                h,
-            ),
-            (n, Some(d)) if d.column(n).is_ok() => d.column(n)?.cast(&dtype_of(n))?,
-            (n, _) if n == "date" || n == "period" => Column::full_null(n.into(), h, &dtype_of(n)),
-            (n, _) => Column::new_scalar(
-                n.into(),
-                Scalar::new(dtype_of(n), AnyValue::StringOwned("".into())),
-                h,
-            ),
-        };
-        cols.push(c);
+    let mut acc_iter = accs.into_iter();
+    let mut sums = acc_iter.next().unwrap_or_default();
+    for a in acc_iter {
+        sums.merge(a);
     }
-    cols.push(match &summed {
-        Some(d) => d.column("lines")?.cast(&DataType::Int64)?,
-        None => Column::new_empty("lines".into(), &DataType::Int64),
-    });
-    let frame = DataFrame::new(h, cols)?;
+    let frame = sums.finish(&report.file, &municipality, year)?;
     report.lines = rows;
     report.sum_ore = sum_ore;
     report.months = periods.keys().copied().collect();
