@@ -136,7 +136,22 @@ fn parse_ore_general(raw: &str) -> Result<Option<i64>, AmountError> {
             let last = seps[seps.len() - 1];
             let same_kind = seps.iter().all(|&(_, c)| c == last.1);
             if same_kind && seps.len() > 1 {
-                None // 1.234.567 or 1,234,567: thousands only
+                // 1.234.567 or 1,234,567: thousands only, in groups of exactly three digits.
+                let mut at = 0;
+                for &(p, _) in &seps {
+                    if (at == 0 && !(1..=3).contains(&p)) || (at > 0 && p - at != 3) {
+                        return Err(AmountError(format!(
+                            "expected an amount like -1 234,56, found '{raw}' (thousands come in groups of three)"
+                        )));
+                    }
+                    at = p;
+                }
+                if digits.len() - at != 3 {
+                    return Err(AmountError(format!(
+                        "expected an amount like -1 234,56, found '{raw}' (thousands come in groups of three)"
+                    )));
+                }
+                None
             } else if same_kind {
                 // One separator: decimal unless it groups exactly three digits after a 1-3 digit lead.
                 // A lone separator is decimal: "1,234" is then three decimals and refused as ambiguous

@@ -248,8 +248,9 @@ pub fn read_ledger(path: &Path, opts: &ReadOptions) -> Result<Ingested> {
             report.sum_ore = sum;
         }
         Format::Sie => {
-            let (info, sum) = sie::read(path, opts.strict, &mut builder)?;
+            let (info, sum, rejects) = sie::read(path, opts.strict, opts.lenient, &mut builder)?;
             report.sum_ore = sum;
+            report.rejects = rejects;
             report.warnings.extend(info.warnings.iter().cloned());
             if !info.organisation.trim().is_empty() {
                 default_name = Some(info.organisation.trim().to_string());

@@ -178,7 +178,13 @@ struct Trans {
 }
 
 /// Reads a SIE file into `builder`; returns what it found and the sum of the lines, in öre.
-pub fn read(path: &Path, strict: bool, builder: &mut LedgerBuilder) -> Result<(SieInfo, i64)> {
+pub fn read(
+    path: &Path,
+    strict: bool,
+    lenient: bool,
+    builder: &mut LedgerBuilder,
+) -> Result<(SieInfo, i64, Vec<super::Reject>)> {
+    let mut rejects: Vec<super::Reject> = Vec::new();
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
     let shown = path.display().to_string();
     let mut info = SieInfo::default();
@@ -219,6 +225,32 @@ pub fn read(path: &Path, strict: bool, builder: &mut LedgerBuilder) -> Result<(S
             _ => Err(bad(line, "expected an amount like -1234.50", s)),
         }
     };
+
+    // In lenient mode a money line (#TRANS, #PSALDO) that cannot be read is set aside as a reject and reading goes
+    // on; otherwise it stops the run.
+    macro_rules! or_reject {
+        ($e:expr, $raw:expr, $line:expr, $amount:expr) => {
+            match $e {
+                Ok(v) => v,
+                Err(e) if lenient => {
+                    let prefix = format!("{shown}:{}: ", $line);
+                    rejects.push(super::Reject {
+                        file: shown.clone(),
+                        line: $line,
+                        raw: $raw.to_string(),
+                        reason: e
+                            .message
+                            .strip_prefix(&prefix)
+                            .unwrap_or(&e.message)
+                            .to_string(),
+                        amount_ore: $amount,
+                    });
+                    continue;
+                }
+                Err(e) => return Err(e),
+            }
+        };
+    }
 
     for (idx, raw) in text.lines().enumerate() {
         let line = idx + 1;
@@ -275,13 +307,22 @@ pub fn read(path: &Path, strict: bool, builder: &mut LedgerBuilder) -> Result<(S
                 skip_next_trans = false;
             }
             "#TRANS" | "#RTRANS" | "#BTRANS" => {
-                let Some(OpenVoucher { date: vdate, .. }) = &in_ver else {
-                    return Err(bad(
-                        line,
-                        "expected #TRANS only inside a #VER { … } block",
-                        label,
-                    ));
-                };
+                let vdate = or_reject!(
+                    match &in_ver {
+                        Some(OpenVoucher { date, .. }) => Ok(*date),
+                        None => Err(bad(
+                            line,
+                            "expected #TRANS only inside a #VER { … } block",
+                            label,
+                        )),
+                    },
+                    raw,
+                    line,
+                    {
+                        let (_, rest) = with_objects(&t, 2);
+                        rest.first().and_then(|a| parse_ore(a).ok().flatten())
+                    }
+                );
                 let upper = label.to_ascii_uppercase();
                 if upper == "#BTRANS" {
                     continue; // a removed row: not part of the voucher
@@ -291,17 +332,22 @@ pub fn read(path: &Path, strict: bool, builder: &mut LedgerBuilder) -> Result<(S
                     continue; // the copy that follows an #RTRANS
                 }
                 skip_next_trans = upper == "#RTRANS";
-                let account = t
-                    .get(1)
-                    .cloned()
-                    .ok_or_else(|| bad(line, "expected an account after #TRANS", ""))?;
                 let (objects, rest) = with_objects(&t, 2);
-                let amount = amount_of(line, rest.first())?;
+                let account = or_reject!(
+                    t.get(1)
+                        .filter(|a| !a.is_empty())
+                        .cloned()
+                        .ok_or_else(|| bad(line, "expected an account after #TRANS", "")),
+                    raw,
+                    line,
+                    rest.first().and_then(|a| parse_ore(a).ok().flatten())
+                );
+                let amount = or_reject!(amount_of(line, rest.first()), raw, line, None);
                 let date = rest
                     .get(1)
                     .filter(|d| !d.is_empty())
                     .and_then(|d| sie_date(d))
-                    .or(*vdate);
+                    .or(vdate);
                 let text = rest.get(2).cloned().unwrap_or_default();
                 ver_rows.push(Trans {
                     line,
@@ -338,16 +384,21 @@ pub fn read(path: &Path, strict: bool, builder: &mut LedgerBuilder) -> Result<(S
                 }
             }
             "#PSALDO" if t.get(1).map(String::as_str) == Some("0") => {
-                let period: i32 = t.get(2).and_then(|p| p.parse().ok()).ok_or_else(|| {
-                    bad(
-                        line,
-                        "expected a period YYYYMM",
-                        t.get(2).map(String::as_str).unwrap_or(""),
-                    )
-                })?;
                 let account = t.get(3).cloned().unwrap_or_default();
                 let (objects, rest) = with_objects(&t, 4);
-                let amount = amount_of(line, rest.first())?;
+                let period: i32 = or_reject!(
+                    t.get(2).and_then(|p| p.parse().ok()).ok_or_else(|| {
+                        bad(
+                            line,
+                            "expected a period YYYYMM",
+                            t.get(2).map(String::as_str).unwrap_or(""),
+                        )
+                    }),
+                    raw,
+                    line,
+                    rest.first().and_then(|a| parse_ore(a).ok().flatten())
+                );
+                let amount = or_reject!(amount_of(line, rest.first()), raw, line, None);
                 psaldo.push(PeriodBalance {
                     line,
                     account,
@@ -572,7 +623,7 @@ pub fn read(path: &Path, strict: bool, builder: &mut LedgerBuilder) -> Result<(S
             }
         }
     }
-    Ok((info, sum))
+    Ok((info, sum, rejects))
 }
 
 #[cfg(test)]

@@ -49,6 +49,8 @@ fn each_class_of_bad_input_is_refused_with_file_line_and_what_was_expected() {
          "itcost: binary.csv: a binary file that is not Parquet, xlsx/xls/ods or UTF-16 text; expected a ledger export (CSV/semicolon/TAB text, SIE, Excel, ODS or Parquet)"),
         ("unbalanced-voucher.se", &["--strict"], 2,
          "itcost: unbalanced-voucher.se:3905: voucher B-1 does not balance: its rows sum to -12771.00 (expected 0)"),
+        ("sie-bad-amount.se", &[], 2,
+         "itcost: sie-bad-amount.se:14: expected an amount like -1234.50, found '12,34,56'"),
         ("missing-file.csv", &[], 4,
          "itcost: missing-file.csv: No such file or directory (os error 2)"),
         ("excel-ref-error.csv", &["--rules", "unknown-pool.toml"], 3,
@@ -165,4 +167,35 @@ fn a_huge_field_or_a_file_without_line_breaks_is_refused_not_loaded() {
         .stderr(predicates::str::contains(
             "runaway.csv:2: the quoted record starting on this line is 1.0 MB long",
         ));
+}
+
+#[test]
+fn lenient_sie_sets_an_unreadable_transaction_aside() {
+    let tmp = tempfile::tempdir().unwrap();
+    let rejects = tmp.path().join("rejects.csv");
+    let out = itcost()
+        .current_dir(dir())
+        .args([
+            "run",
+            "sie-bad-amount.se",
+            "--central-it",
+            "1510",
+            "--lenient",
+            "--json",
+        ])
+        .arg("--rejects")
+        .arg(&rejects)
+        .assert()
+        .success();
+    let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    let c = &v["municipalities"][0]["conservation"];
+    assert_eq!(c["rejected_lines"], 1);
+    assert_eq!(c["lines_read"], 3);
+    assert_eq!(c["input_sum"].as_f64().unwrap(), 1000.0 - 1000.0 - 500.0);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(err.contains("voucher A-2 does not balance"), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(&rejects).unwrap(),
+        "file,line,raw,reason,amount\nsie-bad-amount.se,14,\"#TRANS 6412 {} 12,34,56\",\"expected an amount like -1234.50, found '12,34,56'\",\n"
+    );
 }
