@@ -296,11 +296,7 @@ fn parse_column_args(args: &[String]) -> Result<BTreeMap<Field, String>> {
         let f = Field::from_key(k).ok_or_else(|| {
             Error::rules(format!(
                 "--column '{a}': unknown field '{k}'; expected one of {}",
-                Field::ALL
-                    .iter()
-                    .map(|f| f.key())
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                Field::keys()
             ))
         })?;
         map.insert(f, v.to_string());

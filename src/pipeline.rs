@@ -203,7 +203,14 @@ pub fn run(config: RunConfig) -> Result<RunResult> {
         &config.references,
         config.target_ppm,
     );
-    let analyses = crate::compare::analyse(&config, &rules, &municipalities, &idx, &benchmark);
+    let analyses = crate::compare::analyse(
+        &config,
+        &rules,
+        &municipalities,
+        &unit_ids,
+        &idx,
+        &benchmark,
+    );
     Ok(RunResult {
         config,
         rules,

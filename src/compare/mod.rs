@@ -227,11 +227,13 @@ pub fn benchmarked(results: &[MunicipalityResult], year: Option<i32>) -> Vec<usi
         .collect()
 }
 
-/// Runs every analysis. `bench` is the benchmark over `results[idx]` (in that order).
+/// Runs every analysis. `bench` is the benchmark over `results[idx]` (in that order); `unit_ids` label every
+/// result (the name, or "name year" when the name occurs for several years).
 pub fn analyse(
     config: &crate::config::RunConfig,
     rules: &crate::rules::RuleSet,
     results: &[MunicipalityResult],
+    unit_ids: &[String],
     idx: &[usize],
     bench: &Benchmark,
 ) -> Analyses {
@@ -242,19 +244,6 @@ pub fn analyse(
         .iter()
         .map(|r| row_label(&bench.rows, r))
         .collect();
-    let all_labels: Vec<String> = {
-        let mut count = std::collections::HashMap::new();
-        for r in results {
-            *count.entry(r.name.as_str()).or_insert(0) += 1;
-        }
-        results
-            .iter()
-            .map(|r| match (count[r.name.as_str()] > 1, r.year) {
-                (true, Some(y)) => format!("{} {y}", r.name),
-                _ => r.name.clone(),
-            })
-            .collect()
-    };
     let drivers: Vec<[Option<u64>; 4]> = sel
         .iter()
         .map(|r| {
@@ -278,6 +267,6 @@ pub fn analyse(
             .as_ref()
             .map(|j| whatif::joint_org(j, &sel, &labels, &drivers)),
         trends: trends::trends(results, config.numerator),
-        quality: quality::quality(results, &all_labels, rules, a.annualise),
+        quality: quality::quality(results, unit_ids, rules, a.annualise),
     }
 }

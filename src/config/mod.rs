@@ -387,11 +387,7 @@ pub fn load(path: &Path) -> Result<RunConfig> {
                 bad(format!(
                     "municipality '{}': columns: unknown field '{k}'; expected one of {}",
                     m.name,
-                    Field::ALL
-                        .iter()
-                        .map(|f| f.key())
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    Field::keys()
                 ))
             })?;
             columns.insert(f, v.clone());

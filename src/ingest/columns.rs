@@ -65,6 +65,15 @@ impl Field {
         Field::Credit,
     ];
 
+    /// Every field's config key, comma-separated (for error messages).
+    pub fn keys() -> String {
+        Field::ALL
+            .iter()
+            .map(|f| f.key())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
     /// The name used in configs (`[municipality.columns]`) and JSON.
     pub fn key(self) -> &'static str {
         match self {

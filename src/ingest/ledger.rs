@@ -179,7 +179,7 @@ pub struct KeySums {
     hasher: PlRandomState,
     packed: Vec<u8>,
     /// Lines per period `YYYYMM` (for the months present and the most common year).
-    pub periods: BTreeMapCount,
+    pub periods: std::collections::BTreeMap<i32, u64>,
     /// Distinct voucher numbers (for the overlap check between files).
     pub vouchers: PlHashSet<Box<str>>,
     /// Lines taken.
@@ -187,10 +187,6 @@ pub struct KeySums {
     /// Whether to keep `vouchers`.
     pub keep_vouchers: bool,
 }
-
-/// A small counter of periods: most ledgers hold 12 to 13 distinct periods.
-#[derive(Default, Clone)]
-pub struct BTreeMapCount(pub std::collections::BTreeMap<i32, u64>);
 
 fn pack(out: &mut Vec<u8>, key: &[&str; 7]) {
     out.clear();
@@ -256,8 +252,8 @@ impl KeySums {
             self.packed.extend_from_slice(&e.key);
             self.add_packed(e.first_line, e.sum, e.lines);
         }
-        for (p, n) in other.periods.0 {
-            *self.periods.0.entry(p).or_default() += n;
+        for (p, n) in other.periods {
+            *self.periods.entry(p).or_default() += n;
         }
         self.vouchers.extend(other.vouchers);
         self.lines += other.lines;
@@ -292,12 +288,10 @@ impl KeySums {
 impl LineSink for KeySums {
     fn push(&mut self, v: &LineValues<'_>) {
         let key: [&str; 7] = std::array::from_fn(|i| v.text[KEY_FIELDS[i]]);
-        let mut packed = std::mem::take(&mut self.packed);
-        pack(&mut packed, &key);
-        self.packed = packed;
+        pack(&mut self.packed, &key);
         self.add_packed(v.line, v.amount_ore, 1);
         if let Some(p) = v.period {
-            *self.periods.0.entry(p).or_default() += 1;
+            *self.periods.entry(p).or_default() += 1;
         }
         let voucher = v.text[11];
         if self.keep_vouchers && !voucher.is_empty() && !self.vouchers.contains(voucher) {

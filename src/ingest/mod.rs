@@ -261,11 +261,7 @@ pub fn read_ledger(path: &Path, opts: &ReadOptions) -> Result<Ingested> {
         Format::Parquet => unreachable!("handled above"),
     }
     if report.external_purchases_only {
-        report.warnings.push(format!(
-            "{}: an open supplier ledger (leverantörsreskontra): external purchases only — no salaries, \
-             depreciation or internal lines, so shares of total or net cost need external_total in the config",
-            report.file
-        ));
+        report.warnings.push(supplier_ledger_warning(&report.file));
     }
     if !more.is_empty() {
         builder = more.remove(0);
@@ -283,11 +279,7 @@ pub fn read_ledger(path: &Path, opts: &ReadOptions) -> Result<Ingested> {
         .municipality
         .clone()
         .or(default_name)
-        .unwrap_or_else(|| {
-            path.file_stem()
-                .map(|s| s.to_string_lossy().into_owned())
-                .unwrap_or_else(|| "ledger".into())
-        });
+        .unwrap_or_else(|| default_municipality(path));
     report.lines = builder.len() + more.iter().map(LedgerBuilder::len).sum::<usize>();
     report.months = months.into_iter().collect();
     let mut frame = builder.finish(&report.file, &report.municipality, report.year)?;
@@ -310,29 +302,15 @@ fn summed_ledger(
     report.layout = Some(s.layout);
     report.sum_ore = s.sum;
     if report.external_purchases_only {
-        report.warnings.push(format!(
-            "{}: an open supplier ledger (leverantörsreskontra): external purchases only — no salaries, \
-             depreciation or internal lines, so shares of total or net cost need external_total in the config",
-            report.file
-        ));
+        report.warnings.push(supplier_ledger_warning(&report.file));
     }
-    let mut by_year: BTreeMap<i32, u64> = BTreeMap::new();
-    for (p, n) in &s.sums.periods.0 {
-        *by_year.entry(p / 100).or_default() += n;
-    }
-    report.year = opts.year.or_else(|| {
-        by_year
-            .into_iter()
-            .max_by_key(|&(y, c)| (c, y))
-            .map(|(y, _)| y)
-    });
-    report.municipality = opts.municipality.clone().unwrap_or_else(|| {
-        path.file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "ledger".into())
-    });
+    report.year = opts.year.or_else(|| most_common_year_of(&s.sums.periods));
+    report.municipality = opts
+        .municipality
+        .clone()
+        .unwrap_or_else(|| default_municipality(path));
     report.lines = s.sums.lines as usize;
-    report.months = s.sums.periods.0.keys().copied().collect();
+    report.months = s.sums.periods.keys().copied().collect();
     let mut sums = s.sums;
     report.vouchers = Some(std::sync::Arc::new(std::mem::take(&mut sums.vouchers)));
     let frame = sums.finish(&report.file, &report.municipality, report.year)?;
@@ -341,12 +319,36 @@ fn summed_ledger(
 
 /// The year that most periods fall in (ties: the later year).
 pub fn most_common_year(periods: &[Option<i32>]) -> Option<i32> {
-    let mut counts: BTreeMap<i32, usize> = BTreeMap::new();
+    let mut counts: BTreeMap<i32, u64> = BTreeMap::new();
     for p in periods.iter().flatten() {
-        *counts.entry(p / 100).or_default() += 1;
+        *counts.entry(*p).or_default() += 1;
     }
-    counts
+    most_common_year_of(&counts)
+}
+
+/// The year that most lines fall in, from line counts per period `YYYYMM` (ties: the later year).
+pub fn most_common_year_of(periods: &BTreeMap<i32, u64>) -> Option<i32> {
+    let mut by_year: BTreeMap<i32, u64> = BTreeMap::new();
+    for (p, n) in periods {
+        *by_year.entry(p / 100).or_default() += n;
+    }
+    by_year
         .into_iter()
         .max_by_key(|&(y, c)| (c, y))
         .map(|(y, _)| y)
+}
+
+/// The municipality name used when neither the config nor the file gives one: the file stem.
+fn default_municipality(path: &Path) -> String {
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "ledger".into())
+}
+
+/// The warning every open supplier ledger gets.
+fn supplier_ledger_warning(file: &str) -> String {
+    format!(
+        "{file}: an open supplier ledger (leverantörsreskontra): external purchases only — no salaries, \
+         depreciation or internal lines, so shares of total or net cost need external_total in the config"
+    )
 }

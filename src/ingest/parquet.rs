@@ -156,6 +156,7 @@ fn read_summed(
             wanted.push("voucher".into());
         }
         let n = ParquetReader::new(open()?).num_rows().map_err(bad)?;
+        let file_bytes = std::fs::metadata(f).map(|m| m.len()).unwrap_or(0);
         let mut off = 0;
         while off < n {
             let take = SLICE_ROWS.min(n - off);
@@ -166,9 +167,7 @@ fn read_summed(
                 .map_err(bad)?;
             off += take;
             rows += df.height();
-            if let Ok(m) = std::fs::metadata(f) {
-                crate::progress::advance(m.len() * take as u64 / n.max(1) as u64);
-            }
+            crate::progress::advance(file_bytes * take as u64 / n.max(1) as u64);
             let amounts = df.column("amount_ore")?.cast(&DataType::Int64)?;
             for v in amounts.i64()?.iter() {
                 sum_ore = sum_ore.checked_add(v.unwrap_or(0)).ok_or_else(|| {
@@ -261,16 +260,10 @@ fn read_summed(
         }
     }
     let municipality = opts.municipality.clone().or(first_muni).unwrap_or_default();
-    let mut by_year: std::collections::BTreeMap<i32, u64> = Default::default();
-    for (p, n) in &periods {
-        *by_year.entry(p / 100).or_default() += n;
-    }
-    let year = opts.year.or(first_year).or_else(|| {
-        by_year
-            .into_iter()
-            .max_by_key(|&(y, c)| (c, y))
-            .map(|(y, _)| y)
-    });
+    let year = opts
+        .year
+        .or(first_year)
+        .or_else(|| super::most_common_year_of(&periods));
     let mut report = IngestReport::new(
         path,
         Format::Parquet,

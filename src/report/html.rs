@@ -68,6 +68,15 @@ fn find<'a>(ts: &'a [Table], id: &str) -> Option<&'a Table> {
     ts.iter().find(|t| t.id == id)
 }
 
+/// Renders the tables with these ids, in this order.
+fn tables_html(out: &mut String, ts: &[Table], ids: &[&str]) {
+    for id in ids {
+        if let Some(t) = find(ts, id) {
+            table_html(out, t);
+        }
+    }
+}
+
 /// Renders the report.
 pub fn render(r: &RunResult, lang: Lang) -> String {
     let l = lang;
@@ -242,15 +251,9 @@ pub fn render(r: &RunResult, lang: Lang) -> String {
             .collect::<Vec<_>>()
             .join(" · "))
     );
-    for id in ["benchmark_view", "distribution"] {
-        if let Some(t) = find(&ts, id) {
-            table_html(&mut o, t);
-        }
-    }
+    tables_html(&mut o, &ts, &["benchmark_view", "distribution"]);
     if !a.view.anonymised {
-        if let Some(t) = find(&ts, "benchmark") {
-            table_html(&mut o, t);
-        }
+        tables_html(&mut o, &ts, &["benchmark"]);
     } else {
         let _ = write!(
             o,
@@ -310,9 +313,7 @@ pub fn render(r: &RunResult, lang: Lang) -> String {
         &series,
         &stacks,
     ));
-    if let Some(t) = find(&ts, "pools") {
-        table_html(&mut o, t);
-    }
+    tables_html(&mut o, &ts, &["pools"]);
     o.push_str("</section>");
 
     // Inside / outside.
@@ -357,11 +358,7 @@ pub fn render(r: &RunResult, lang: Lang) -> String {
             "Fyrbodal 2019 (all participants): Hardware 82/18, Software 38/62, Telecom 59/41 (central/outside).",
         )
     );
-    for id in ["inside_outside", "departments"] {
-        if let Some(t) = find(&ts, id) {
-            table_html(&mut o, t);
-        }
-    }
+    tables_html(&mut o, &ts, &["inside_outside", "departments"]);
     o.push_str("</section>");
 
     // Work areas.
@@ -408,20 +405,16 @@ pub fn render(r: &RunResult, lang: Lang) -> String {
             "Towers from the rules; central IT cost without a tower is spread by the municipality's allocation keys (the IT manager's staff split). What no key covers is shown as unallocated. Run = Infrastructure + End-user services.",
         )
     );
-    for id in ["run_development", "work_areas", "towers"] {
-        if let Some(t) = find(&ts, id) {
-            table_html(&mut o, t);
-        }
-    }
+    tables_html(&mut o, &ts, &["run_development", "work_areas", "towers"]);
     o.push_str("</section>");
 
     // Suppliers.
     let _ = write!(o, r#"<section id="suppliers"><h2>{}</h2>"#, sections[5].1);
-    for id in ["supplier_counts", "suppliers_largest", "suppliers_shared"] {
-        if let Some(t) = find(&ts, id) {
-            table_html(&mut o, t);
-        }
-    }
+    tables_html(
+        &mut o,
+        &ts,
+        &["supplier_counts", "suppliers_largest", "suppliers_shared"],
+    );
     o.push_str("</section>");
 
     // What-if.
@@ -505,11 +498,7 @@ pub fn render(r: &RunResult, lang: Lang) -> String {
             }
         );
     }
-    for id in ["savings", "joint_org"] {
-        if let Some(t) = find(&ts, id) {
-            table_html(&mut o, t);
-        }
-    }
+    tables_html(&mut o, &ts, &["savings", "joint_org"]);
     o.push_str("</section>");
 
     // Trends.
@@ -537,11 +526,7 @@ pub fn render(r: &RunResult, lang: Lang) -> String {
             }
         }
         o.push_str(&svg::lines(&format!("{num} / {den}"), &series));
-        for id in ["trends", "trend_changes"] {
-            if let Some(t) = find(&ts, id) {
-                table_html(&mut o, t);
-            }
-        }
+        tables_html(&mut o, &ts, &["trends", "trend_changes"]);
     }
     o.push_str("</section>");
 
@@ -575,11 +560,7 @@ pub fn render(r: &RunResult, lang: Lang) -> String {
             esc(&a.quality.never_fired.join(", "))
         );
     }
-    for id in ["data_quality", "suspects"] {
-        if let Some(t) = find(&ts, id) {
-            table_html(&mut o, t);
-        }
-    }
+    tables_html(&mut o, &ts, &["data_quality", "suspects"]);
     if let Some(t) = find(&ts, "rule_coverage") {
         let _ = write!(o, "<details><summary>{}</summary>", esc(&t.title));
         table_html(&mut o, t);

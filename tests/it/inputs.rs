@@ -585,7 +585,7 @@ fn streaming_sums_equal_the_full_ledger_whatever_the_block_size() {
                     .collect::<Vec<_>>(),
                 "rejected line numbers"
             );
-            let months: Vec<i32> = s.sums.periods.0.keys().copied().collect();
+            let months: Vec<i32> = s.sums.periods.keys().copied().collect();
             assert_eq!(months, full.report.months);
             let df = s.sums.finish("f", "m", None).unwrap();
             assert_eq!(
