@@ -712,12 +712,13 @@ fn cmd_explain(a: ExplainArgs) -> Result<()> {
     }
     let lower: Vec<String> = v.iter().map(|x| x.to_lowercase()).collect();
     let is_central = !v[2].is_empty() && crate::rules::pattern::any_code(&central, &v[2]);
+    let text_sig = rules.text_keywords.signature(&v[4]);
     let key = KeyView {
         account: &v[0],
         account_text: &lower[1],
         cost_centre: &v[2],
         supplier: &lower[3],
-        text: &lower[4],
+        text: rules.free_text(text_sig.as_bytes()),
         counterpart: &v[5],
         central_it: is_central,
     };
@@ -854,6 +855,7 @@ fn cmd_convert(a: ConvertArgs) -> Result<()> {
                     sheet: sheet.clone(),
                     strict: a.strict,
                     lenient: false,
+                    plan: None,
                 },
             )?;
             for w in &ing.report.warnings {
