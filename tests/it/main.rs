@@ -6,6 +6,7 @@ mod cli;
 mod dalsland;
 mod formats;
 mod inputs;
+mod memory;
 mod properties;
 mod rules_files;
 mod size;
