@@ -35,7 +35,7 @@ pub struct Cli {
 enum Command {
     /// Classify ledgers and print the IT cost summary (and the benchmark when several municipalities are given).
     #[command(
-        after_help = "Examples:\n  itcost run huvudbok-2024.csv --central-it 1510,1511\n  itcost run --config sample-ledgers/dalsland-2024.toml\n  itcost run --config dalsland.toml --json > summary.json\n  itcost run --config dalsland.toml --out results/\n  itcost run --config dalsland.toml --html rapport.html --lang sv\n\nExit codes: 0 ok, 2 bad ledger input, 3 bad rules or config, 4 I/O error, 5 conservation failed."
+        after_help = "Examples:\n  itcost run huvudbok-2024.csv --central-it 1510,1511\n  itcost run --config sample-ledgers/dalsland-2024.toml\n  itcost run --config dalsland.toml --json > summary.json\n  itcost run --config dalsland.toml --out results/\n  itcost run --config dalsland.toml --html rapport.html --lang sv\n\nExit codes: 0 ok, 2 bad ledger input, 3 bad rules or config, 4 I/O error, 5 conservation failed, 64 usage error (unknown flag, bad value)."
     )]
     Run(Box<RunArgs>),
     /// Show what itcost reads from a ledger before classifying: format, encoding, delimiter, column mapping,
@@ -74,7 +74,7 @@ struct RunArgs {
     /// Run config (TOML) listing municipalities, ledgers and central IT cost centres.
     #[arg(short, long)]
     config: Option<PathBuf>,
-    /// Cost centres of the central IT department, comma-separated (`1510,1511`, `15*`, `1500-1599`).
+    /// Cost centres of the central IT department, comma-separated (`1510,1511`, `'15*'` quoted so the shell leaves it alone, `1500-1599`).
     #[arg(long, value_name = "LIST")]
     central_it: Vec<String>,
     /// Municipality name for ledgers given on the command line (default: the first file's name).
@@ -86,19 +86,24 @@ struct RunArgs {
     /// Rules file (default: the embedded Kommun-Bas 13 rules; `builtin:bas` for company ledgers).
     #[arg(short, long)]
     rules: Option<PathBuf>,
-    /// Denominator of every share: total_cost (default), net_cost, external.
-    #[arg(long)]
-    denominator: Option<String>,
-    /// Compare central_it (default) or it (central + outside).
-    #[arg(long)]
-    numerator: Option<String>,
+    /// Denominator of every share (default: total_cost, or the config's).
+    #[arg(long, value_enum)]
+    denominator: Option<Denominator>,
+    /// IT cost compared (default: central_it, or the config's).
+    #[arg(long, value_enum)]
+    numerator: Option<Numerator>,
     /// Target share for the cost-to-target table, e.g. 2.5%.
     #[arg(long)]
     target: Option<String>,
-    /// Pools counted as IT outside central IT: narrow (Hardware, Software, Telecom; default), wide, or a list.
-    #[arg(long)]
+    /// Pools counted as IT outside central IT: narrow (Hardware, Software, Telecom; default), wide (narrow plus
+    /// Internal Labor, External Labor, Outside Services), or a comma-separated list of pools from Internal Labor,
+    /// External Labor, Outside Services, Hardware, Software, Facilities & Power, Telecom, Other, Internal Services
+    /// (Swedish names too: Hårdvara, Mjukvara, …).
+    #[arg(long, value_name = "SCOPE")]
     scope: Option<String>,
-    /// Map an export's column: FIELD=HEADER (e.g. cost_centre=Ansvarsenhet); repeatable.
+    /// Map an export's column: FIELD=HEADER (e.g. cost_centre=Ansvarsenhet); repeatable. FIELD is one of account,
+    /// account_text, cost_centre, department, function, activity, project, object, counterpart, supplier, text,
+    /// voucher, date, period, amount, debit, credit.
     #[arg(long = "column", value_name = "FIELD=HEADER")]
     columns: Vec<String>,
     /// Print the JSON summary instead of the terminal report.
@@ -113,9 +118,9 @@ struct RunArgs {
     /// No progress bar (it is shown only on a terminal, for runs longer than a second).
     #[arg(long, short)]
     quiet: bool,
-    /// Language of the HTML report: sv (default) or en.
-    #[arg(long, value_name = "LANG", default_value = "sv")]
-    lang: String,
+    /// Language of the HTML report.
+    #[arg(long, value_enum, default_value_t = report::tables::Lang::Sv)]
+    lang: report::tables::Lang,
     /// Spreadsheet sheet to read (ledgers on the command line; default: the first).
     #[arg(long)]
     sheet: Option<String>,
@@ -128,6 +133,10 @@ struct RunArgs {
     /// Where --lenient writes the rejected lines (default: DIR/rejects.csv with --out, else ./rejects.csv).
     #[arg(long, value_name = "FILE")]
     rejects: Option<PathBuf>,
+    /// CSV files of --out: machine (default: `,`, decimal point, fractions) or excel-sv (for Swedish Excel: `;`,
+    /// decimal comma, percentages, UTF-8 with BOM). Overrides csv_dialect in the config.
+    #[arg(long, value_enum, value_name = "DIALECT")]
+    csv_dialect: Option<crate::report::csv::CsvDialect>,
 }
 
 #[derive(Args, Debug)]
@@ -199,8 +208,8 @@ struct ConvertArgs {
     #[arg(short, long)]
     config: Option<PathBuf>,
     /// Target format.
-    #[arg(long, default_value = "parquet")]
-    to: String,
+    #[arg(long, value_enum, default_value_t = ConvertTo::Parquet)]
+    to: ConvertTo,
     /// Output: a .parquet file for one municipality, or a directory (Hive-style partitions).
     #[arg(short, long)]
     out: PathBuf,
@@ -219,6 +228,13 @@ struct ConvertArgs {
     /// Unbalanced SIE vouchers are errors, not warnings.
     #[arg(long)]
     strict: bool,
+}
+
+/// What `convert` writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum ConvertTo {
+    /// itcost's canonical Parquet ledger.
+    Parquet,
 }
 
 #[derive(Args, Debug)]
@@ -246,9 +262,20 @@ struct GenerateArgs {
     seed: u64,
 }
 
+/// The exit code of a usage error (sysexits EX_USAGE).
+pub const USAGE_EXIT: i32 = 64;
+
 /// Entry point: runs the command line and returns the exit code (errors are printed as `itcost: …`).
 pub fn main() -> i32 {
-    let cli = Cli::parse();
+    // Usage errors (unknown flag, bad value) exit 64 (EX_USAGE of sysexits), never a code of bad input.
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { USAGE_EXIT } else { 0 };
+            let _ = e.print();
+            return code;
+        }
+    };
     let result = match cli.command {
         Command::Run(a) => cmd_run(*a),
         Command::Inspect(a) => cmd_inspect(a),
@@ -289,12 +316,12 @@ fn parse_column_args(args: &[String]) -> Result<BTreeMap<Field, String>> {
     let mut map = BTreeMap::new();
     for a in args {
         let (k, v) = a.split_once('=').ok_or_else(|| {
-            Error::rules(format!(
+            Error::usage(format!(
                 "--column '{a}': expected FIELD=HEADER, e.g. cost_centre=Ansvarsenhet"
             ))
         })?;
         let f = Field::from_key(k).ok_or_else(|| {
-            Error::rules(format!(
+            Error::usage(format!(
                 "--column '{a}': unknown field '{k}'; expected one of {}",
                 Field::keys()
             ))
@@ -308,7 +335,7 @@ fn build_config(a: &RunArgs) -> Result<RunConfig> {
     let mut cfg = match &a.config {
         Some(p) => {
             if !a.ledgers.is_empty() {
-                return Err(Error::rules(
+                return Err(Error::usage(
                     "give either ledger files or --config, not both",
                 ));
             }
@@ -316,7 +343,7 @@ fn build_config(a: &RunArgs) -> Result<RunConfig> {
         }
         None => {
             let Some(first) = a.ledgers.first() else {
-                return Err(Error::rules(
+                return Err(Error::usage(
                     "no ledger given: itcost run LEDGER... --central-it LIST, or itcost run --config FILE (see itcost run --help)",
                 ));
             };
@@ -326,8 +353,7 @@ fn build_config(a: &RunArgs) -> Result<RunConfig> {
                     .map(|s| s.to_string_lossy().into_owned())
                     .unwrap_or_else(|| "ledger".into())
             });
-            let central_it = config::parse_codes(&a.central_it)
-                .map_err(|e| Error::rules(format!("--central-it: {e}")))?;
+            let (central_it, central_it_raw) = config::cli_codes("--central-it", &a.central_it)?;
             RunConfig {
                 title: name.clone(),
                 rules: None,
@@ -344,13 +370,7 @@ fn build_config(a: &RunArgs) -> Result<RunConfig> {
                     year: a.year,
                     ledgers: a.ledgers.clone(),
                     central_it,
-                    central_it_raw: a
-                        .central_it
-                        .iter()
-                        .flat_map(|s| s.split(','))
-                        .map(|s| s.trim().to_string())
-                        .filter(|s| !s.is_empty())
-                        .collect(),
+                    central_it_raw,
                     internal_counterparts: Vec::new(),
                     external_total_ore: None,
                     population: None,
@@ -363,18 +383,15 @@ fn build_config(a: &RunArgs) -> Result<RunConfig> {
                 }],
                 analysis: Default::default(),
                 keep_lines: false,
+                csv_dialect: Default::default(),
             }
         }
     };
     if let Some(r) = &a.rules {
         cfg.rules = Some(r.clone());
     }
-    if let Some(d) = &a.denominator {
-        cfg.denominator = Denominator::parse(d).ok_or_else(|| {
-            Error::rules(format!(
-                "--denominator: expected total_cost, net_cost or external, found '{d}'"
-            ))
-        })?;
+    if let Some(d) = a.denominator {
+        cfg.denominator = d;
         if cfg.denominator == Denominator::External
             && cfg
                 .municipalities
@@ -386,40 +403,34 @@ fn build_config(a: &RunArgs) -> Result<RunConfig> {
             ));
         }
     }
-    if let Some(n) = &a.numerator {
-        cfg.numerator = match n.as_str() {
-            "central_it" => Numerator::CentralIt,
-            "it" => Numerator::It,
-            o => {
-                return Err(Error::rules(format!(
-                    "--numerator: expected central_it or it, found '{o}'"
-                )))
-            }
-        };
+    if let Some(n) = a.numerator {
+        cfg.numerator = n;
     }
     if let Some(t) = &a.target {
         cfg.target_ppm = Some(
-            crate::money::parse_share_ppm(t).map_err(|e| Error::rules(format!("--target: {e}")))?,
+            crate::money::parse_share_ppm(t).map_err(|e| Error::usage(format!("--target: {e}")))?,
         );
     }
     if let Some(s) = &a.scope {
         let (pools, name) =
-            config::parse_scope(s).map_err(|e| Error::rules(format!("--scope: {e}")))?;
+            config::parse_scope(s).map_err(|e| Error::usage(format!("--scope: {e}")))?;
         cfg.outside_scope = pools;
         cfg.scope_name = name;
     }
     if a.config.is_some() && (!a.central_it.is_empty() || !a.columns.is_empty()) {
-        return Err(Error::rules("--central-it and --column apply to ledgers on the command line; with --config, set them per municipality"));
+        return Err(Error::usage("--central-it and --column apply to ledgers on the command line; with --config, set them per municipality"));
     }
     Ok(cfg)
 }
 
 fn cmd_run(a: RunArgs) -> Result<()> {
-    let lang = report::tables::Lang::parse(&a.lang)
-        .ok_or_else(|| Error::rules(format!("--lang: expected sv or en, found '{}'", a.lang)))?;
+    let lang = a.lang;
     let mut cfg = build_config(&a)?;
     cfg.strict = cfg.strict || a.strict;
     cfg.lenient = cfg.lenient || a.lenient;
+    if let Some(d) = a.csv_dialect {
+        cfg.csv_dialect = d;
+    }
     // classified.parquet needs every line; otherwise text ledgers are read as sums per key (streaming).
     cfg.keep_lines = a.out.is_some();
     let total: u64 = cfg
@@ -652,9 +663,8 @@ fn cmd_explain(a: ExplainArgs) -> Result<()> {
     use crate::rules::KeyView;
     let rules = crate::rules::RuleSet::load(a.rules.as_deref())?;
     let (scope_pools, scope_name) =
-        config::parse_scope(&a.scope).map_err(|e| Error::rules(format!("--scope: {e}")))?;
-    let central = config::parse_codes(&a.central_it)
-        .map_err(|e| Error::rules(format!("--central-it: {e}")))?;
+        config::parse_scope(&a.scope).map_err(|e| Error::usage(format!("--scope: {e}")))?;
+    let (central, _) = config::cli_codes("--central-it", &a.central_it)?;
     let mut v: [String; 6] = [
         a.account.clone().unwrap_or_default(),
         a.account_text.clone(),
@@ -702,7 +712,7 @@ fn cmd_explain(a: ExplainArgs) -> Result<()> {
             format_sv(amount)
         );
     } else if a.account.is_none() {
-        return Err(Error::rules("explain: give --account … (and optionally --account-text, --cost-centre, …) or LEDGER --line N"));
+        return Err(Error::usage("explain: give --account … (and optionally --account-text, --cost-centre, …) or LEDGER --line N"));
     }
     let lower: Vec<String> = v.iter().map(|x| x.to_lowercase()).collect();
     let is_central = !v[2].is_empty() && crate::rules::pattern::any_code(&central, &v[2]);
@@ -797,12 +807,7 @@ type ConvertJob = (
 );
 
 fn cmd_convert(a: ConvertArgs) -> Result<()> {
-    if a.to != "parquet" {
-        return Err(Error::rules(format!(
-            "convert: --to {}: expected parquet",
-            a.to
-        )));
-    }
+    debug_assert_eq!(a.to, ConvertTo::Parquet);
     let jobs: Vec<ConvertJob> = match &a.config {
         Some(c) => config::load(c)?
             .municipalities
@@ -811,7 +816,7 @@ fn cmd_convert(a: ConvertArgs) -> Result<()> {
             .collect(),
         None => {
             let Some(first) = a.ledgers.first() else {
-                return Err(Error::rules("convert: give ledger files or --config"));
+                return Err(Error::usage("convert: give ledger files or --config"));
             };
             let name = a.municipality.clone().unwrap_or_else(|| {
                 first
@@ -908,8 +913,18 @@ fn cmd_check(a: CheckArgs) -> Result<()> {
         (None, Some(c)) => config::load(c)?.rules,
         (None, None) => None,
     };
+    if let Some(r) = &a.rules {
+        if is_run_config(r) {
+            return Err(Error::usage(format!(
+                "{0} is a run config (it has [[municipality]]), not a rules file: check it with itcost check --config {0}",
+                r.display()
+            )));
+        }
+    }
     let rules = crate::rules::RuleSet::load(rules_path.as_deref())?;
-    println!(
+    let mut o = String::new();
+    outln!(
+        o,
         "{}: ok — {} rules, {} account classes, chart '{}'",
         rules.source,
         rules.rules.len(),
@@ -917,7 +932,7 @@ fn cmd_check(a: CheckArgs) -> Result<()> {
         rules.chart
     );
     for n in &rules.notes {
-        println!("note: {n}");
+        eprintln!("itcost: note: {n}");
     }
     if let Some(c) = &a.config {
         let cfg = config::load(c)?;
@@ -968,28 +983,48 @@ fn cmd_check(a: CheckArgs) -> Result<()> {
                 problems.join("\n  ")
             )));
         }
-        println!("{}: ok — {n} municipalities, their ledgers read, every central IT cost centre found, 12 months each", c.display());
+        let undated: Vec<&str> = result
+            .municipalities
+            .iter()
+            .filter(|m| m.months_note.is_some())
+            .map(|m| m.name.as_str())
+            .collect();
+        let months = match (undated.len(), n) {
+            (0, _) => "12 months each".to_string(),
+            (u, n) if u == n => crate::checks::NO_DATES.to_string(),
+            _ => format!(
+                "12 months each, except {} ({})",
+                undated.join(", "),
+                crate::checks::NO_DATES
+            ),
+        };
+        outln!(o, "{}: ok — {n} municipalities, their ledgers read, every central IT cost centre found, {months}", c.display());
     }
-    Ok(())
+    emit(&o)
+}
+
+/// True when `path` is TOML with `[[municipality]]`: a run config given where a rules file was expected.
+fn is_run_config(path: &std::path::Path) -> bool {
+    std::fs::read_to_string(path)
+        .ok()
+        .and_then(|t| t.parse::<toml::Table>().ok())
+        .is_some_and(|t| t.contains_key("municipality"))
 }
 
 fn cmd_generate(a: GenerateArgs) -> Result<()> {
     if let Some(dir) = &a.samples {
+        let mut o = String::new();
         for line in crate::generate::write_samples(dir)? {
-            println!("{line}");
+            outln!(o, "{line}");
         }
-        return Ok(());
+        return emit(&o);
     }
     match (a.lines, &a.out) {
         (Some(n), Some(out)) => {
             let truth = crate::generate::write_large(out, n, a.seed)?;
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&truth).unwrap_or_default()
-            );
-            Ok(())
+            emit(&(serde_json::to_string_pretty(&truth).unwrap_or_default() + "\n"))
         }
-        _ => Err(Error::rules(
+        _ => Err(Error::usage(
             "generate: give --samples DIR, or --lines N --out FILE",
         )),
     }
