@@ -144,7 +144,7 @@ pub struct MunicipalityResult {
     /// Months of the year missing from the ledger (`YYYY-MM`); non-empty means the ledger is incomplete.
     /// Empty when the ledger has no dates at all (see `months_note`).
     pub months_missing: Vec<String>,
-    /// Set when no line has a date or period: [`crate::checks::NO_DATES`] (the ledger is treated as one year;
+    /// Set when no line has a date or period: [`crate::guards::NO_DATES`] (the ledger is treated as one year;
     /// nothing is said to be missing).
     pub months_note: Option<&'static str>,
     /// The denominator every share below is a fraction of.
@@ -354,7 +354,7 @@ pub fn aggregate(
             .map(|p| format!("{}-{:02}", p / 100, p % 100))
             .collect();
         if months.is_empty() {
-            r.months_note = Some(crate::checks::NO_DATES);
+            r.months_note = Some(crate::guards::NO_DATES);
         } else if let Some(y) = r.year {
             r.months_missing = (1..=12)
                 .filter(|m| !months.contains(&(y * 100 + m)))

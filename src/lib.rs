@@ -5,13 +5,14 @@
 //! [`pipeline`] runs the stages in order; [`cli`] only wires command-line arguments to it.
 
 pub mod aggregate;
-pub mod checks;
+pub mod check;
 pub mod classify;
 pub mod cli;
 pub mod compare;
 pub mod config;
 pub mod error;
 pub mod generate;
+pub mod guards;
 pub mod ingest;
 pub mod money;
 pub mod pipeline;

@@ -2,11 +2,11 @@
 //! `report` renders what it returns.
 
 use crate::aggregate::{aggregate, MunicipalityInput, MunicipalityResult};
-use crate::checks::{CentralItUnit, Notice};
 use crate::classify::{classified_lines, classify, suspect_lines, Classified, MunicipalityKeys};
 use crate::compare::{benchmark, Benchmark};
 use crate::config::RunConfig;
 use crate::error::{Error, Result};
+use crate::guards::{CentralItUnit, Notice};
 use crate::ingest::{read_ledger, IngestReport, ReadOptions};
 use crate::rules::RuleSet;
 use polars::prelude::*;
@@ -101,7 +101,7 @@ pub fn run(mut config: RunConfig) -> Result<RunResult> {
     let mut eager = Vec::new();
     for r in read {
         let (i, ing) = r?;
-        if let Some(e) = crate::checks::empty_ledger(&ing.report) {
+        if let Some(e) = crate::guards::empty_ledger(&ing.report) {
             return Err(e);
         }
         eager.push(ing.frame);
@@ -271,7 +271,7 @@ fn check_central_it(
                 .map(|(r, _)| r)
                 .collect(),
         };
-        let found = crate::checks::central_it(&unit);
+        let found = crate::guards::central_it(&unit);
         if let Some(result) = municipalities.get_mut(i) {
             result.warnings.extend(found.iter().map(|n| n.en.clone()));
             if m.central_it.is_empty() {

@@ -656,7 +656,7 @@ pub fn render_with_csv(r: &RunResult, lang: Lang) -> String {
                 o,
                 r#"<p class="warn">{}: {}</p>"#,
                 esc(&q.municipality),
-                l.t(crate::checks::NO_DATES_SV, crate::checks::NO_DATES)
+                l.t(crate::guards::NO_DATES_SV, crate::guards::NO_DATES)
             );
         }
         if q.incomplete {

@@ -778,7 +778,7 @@ pub fn tables(r: &RunResult, lang: Lang) -> Vec<Table> {
             Cell::Int(row.months_present as u64),
             t(match row.months_note {
                 Some(_) => l
-                    .t(crate::checks::NO_DATES_SV, crate::checks::NO_DATES)
+                    .t(crate::guards::NO_DATES_SV, crate::guards::NO_DATES)
                     .to_string(),
                 None => row.months_missing.join(" "),
             }),

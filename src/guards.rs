@@ -1,4 +1,4 @@
-//! Checks a run makes between reading and reporting, so that a setting that cannot be right stops the run
+//! Guards a run passes between reading and reporting, so that a setting that cannot be right stops the run
 //! instead of producing a confident figure: a central IT cost centre that matches no line of its
 //! municipality-year's ledgers (the headline would say 0 %). What `--lenient` lets through becomes a
 //! [`Notice`], shown in the report's summary in the reader's language.
