@@ -787,7 +787,16 @@ pub fn tables(r: &RunResult, lang: Lang) -> Vec<Table> {
             kr(row.internal_imbalance),
             Cell::Int(row.rejected_lines),
             kr(row.rejected_amount),
-            t(row.warnings.join(" | ")),
+            // Warnings the run also has in Swedish (the notices) are shown in the report's language.
+            t(row
+                .warnings
+                .iter()
+                .map(|w| match (l, r.notices.iter().find(|n| &n.en == w)) {
+                    (Lang::Sv, Some(n)) => n.sv.clone(),
+                    _ => w.clone(),
+                })
+                .collect::<Vec<_>>()
+                .join(" | ")),
         ]);
     }
     out.push(tq);

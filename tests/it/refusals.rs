@@ -156,6 +156,10 @@ fn lenient_turns_the_refusal_into_a_warning_in_the_summary_in_the_readers_langua
     );
     assert!(out.contains(&format!("  ! {en_text}")), "{out}");
     let html = std::fs::read_to_string(&sv).unwrap();
+    assert!(
+        !html.contains("matches no line"),
+        "the Swedish report carries the warning in Swedish only (summary and data-quality table)"
+    );
     let summary = &html[html.find(r#"<section id="summary">"#).unwrap()..];
     let summary = &summary[..summary.find("</section>").unwrap()];
     assert!(
