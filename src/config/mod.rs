@@ -115,7 +115,8 @@ impl Measure {
 pub struct Reference {
     /// What it is.
     pub label: String,
-    /// The label in Swedish (the built-in references; a config's own label is used in both languages).
+    /// The label in Swedish (`label_sv` in the config; the built-in references have one; without it `label` is
+    /// used in both languages).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub label_sv: Option<String>,
     /// The share, parts per million.
@@ -346,6 +347,7 @@ fn kronor_from_value(v: &toml::Value) -> std::result::Result<i64, String> {
 #[serde(deny_unknown_fields)]
 struct RawReference {
     label: String,
+    label_sv: Option<String>,
     share: toml::Value,
     source: Option<String>,
     numerator: Option<String>,
@@ -525,7 +527,7 @@ pub fn load(path: &Path) -> Result<RunConfig> {
                 })?;
                 Ok(Reference {
                     label: r.label.clone(),
-                    label_sv: None,
+                    label_sv: r.label_sv.clone(),
                     share_ppm: ppm,
                     share: ppm as f64 / 1e6,
                     source: r.source.clone().unwrap_or_default(),

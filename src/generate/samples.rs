@@ -865,6 +865,7 @@ keys = ["equal", "population"]
 # here as the study used it, with the caveat in the label.
 [[reference]]
 label = "National average 2021, 2.5 % (as the study used it: IT unit cost / net cost; the average itself is all IT / net cost)"
+label_sv = "Riksgenomsnitt 2021, 2,5 % (som studien använde det: IT-enhetens kostnad / nettokostnad; snittet självt är all IT / nettokostnad)"
 share = "2.5%"
 numerator = "central_it"
 denominator = "net_cost"
@@ -872,6 +873,7 @@ source = "Radar Group, cited in Dalsland IT-samverkan förstudie 2024"
 
 [[reference]]
 label = "Research level (central IT / operating cost)"
+label_sv = "Forskningsnivå (central IT / driftkostnad)"
 share = "2.0%"
 numerator = "central_it"
 denominator = "total_cost"

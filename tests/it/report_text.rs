@@ -36,6 +36,10 @@ fn above_the_target_the_headline_says_so_and_no_empty_bar_is_drawn() {
         "{summary}"
     );
     assert!(!summary.contains("ökning för att nå"), "{summary}");
+    assert!(
+        summary.contains("4 av 4 ligger under Riksgenomsnitt 2021, 2,5 % (som studien använde det"),
+        "the sample's reference is counted, in Swedish: {summary}"
+    );
     let whatif = section(&html, "what-if");
     assert!(
         !whatif.contains("Ökning för att nå"),
