@@ -7,26 +7,41 @@ lines whose supplier or line text holds a [suspect] keyword (rules/kommun-bas-13
 top five texts and suppliers by amount. Prints one JSON line with its totals (öre).
 
     python duckdb_peer.py LEDGER.csv 1510,1511 [utf-8|latin-1]
+    python duckdb_peer.py LEDGER.parquet 1510,1511      # its copy by `itcost convert` (a file or a dataset)
 """
 import json
+import os
 import sys
 
 import duckdb
 
 from suspect_keywords import suspect_regex
 
+
+
+def parquet_source(path):
+    """The same columns read from itcost's canonical Parquet (`itcost convert`): a file or a Hive dataset."""
+    glob = path if path.endswith(".parquet") else f"{path}/**/*.parquet"
+    return f"""
+  SELECT account, account_text, cost_centre, counterpart, supplier, text,
+         CAST(amount_ore AS DECIMAL(18,0)) * CAST(0.01 AS DECIMAL(3,2)) AS amount
+  FROM read_parquet('{glob}')"""
+
+
 path, central = sys.argv[1], sys.argv[2].split(",")
+is_parquet = path.endswith(".parquet") or os.path.isdir(path)
 encoding = sys.argv[3] if len(sys.argv) > 3 else "latin-1"
 con = duckdb.connect()
 con.execute("SET threads TO 2")
 suspect = suspect_regex().replace("'", "''")
 IT_SERVICES = r"\bit\b|datatjänst|datadrift|it-konsult|systemkonsult|molntjänst|saas|licens|programvar|mjukvar"
-sql = f"""
-WITH raw AS (
+source = parquet_source(path) if is_parquet else f"""
   SELECT Konto AS account, Kontotext AS account_text, Ansvar AS cost_centre, Motpart AS counterpart,
          "Leverantör" AS supplier, Text AS text,
          CAST(replace(replace(replace(Belopp, ' ', ''), chr(160), ''), ',', '.') AS DECIMAL(18,2)) AS amount
-  FROM read_csv('{path}', delim=';', header=true, encoding='{encoding}', all_varchar=true)
+  FROM read_csv('{path}', delim=';', header=true, encoding='{encoding}', all_varchar=true)"""
+sql = f"""
+WITH raw AS ({source}
 ),
 decided AS (
   SELECT *,

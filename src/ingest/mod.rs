@@ -2,7 +2,8 @@
 //!
 //! Formats are detected by content, not by extension ([`detect_format`]): delimited text exports (CSV with `;`,
 //! `,`, TAB or `|`; UTF-8, UTF-16 or Windows-1252; Swedish or English column names; open supplier ledgers),
-//! SIE 1–4, spreadsheets (xlsx, xlsm, xls, ods) and itcost's own Parquet ledgers (a file or a Hive-style directory).
+//! SIE 1–4, spreadsheets (xlsx, xlsm, xls, ods) and Parquet (itcost's own ledgers, a file or a Hive-style directory, and
+//! other tools' exports).
 
 pub mod columns;
 pub mod convert;
@@ -76,7 +77,7 @@ pub enum Format {
     Sie,
     /// xlsx, xlsm, xls, ods.
     Spreadsheet,
-    /// itcost's canonical ledger as Parquet (file or directory).
+    /// Parquet: itcost's canonical ledger (file or directory) or another tool's export.
     Parquet,
 }
 
@@ -87,7 +88,7 @@ impl Format {
             Format::DelimitedText => "delimited text",
             Format::Sie => "SIE",
             Format::Spreadsheet => "spreadsheet",
-            Format::Parquet => "Parquet (itcost canonical ledger)",
+            Format::Parquet => "Parquet",
         }
     }
 }

@@ -10,6 +10,7 @@ mod formats;
 mod inputs;
 mod manners;
 mod memory;
+mod parquet_exports;
 mod properties;
 mod refusals;
 mod report_text;
