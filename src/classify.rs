@@ -15,6 +15,9 @@ use polars::prelude::*;
 use rayon::prelude::*;
 use std::collections::HashMap;
 
+pub mod key;
+pub use key::{key_view, OwnedKey};
+
 /// Where a line lands. Every line lands in exactly one place; the sum over places equals the input sum.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -316,16 +319,15 @@ pub fn classify(
             let m = munis
                 .get(muni[i].as_deref().unwrap_or(""))
                 .unwrap_or(&empty);
-            let cc = cost_centre[i].as_deref().unwrap_or("");
-            let k = KeyView {
-                account: account[i].as_deref().unwrap_or(""),
-                account_text: &account_text[i],
-                cost_centre: cc,
-                supplier: &supplier[i],
-                text: rules.free_text(sigs[i]),
-                counterpart: counterpart[i].as_deref().unwrap_or(""),
-                central_it: !cc.is_empty() && any_code(&m.central_it, cc),
-            };
+            let k = key_view(
+                m,
+                account[i].as_deref().unwrap_or(""),
+                &account_text[i],
+                cost_centre[i].as_deref().unwrap_or(""),
+                &supplier[i],
+                rules.free_text(sigs[i]),
+                counterpart[i].as_deref().unwrap_or(""),
+            );
             let cands = index.get(k.account).map(Vec::as_slice);
             decide_among(rules, scope_pools, m, &k, cands)
         })

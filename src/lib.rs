@@ -5,6 +5,7 @@
 //! [`pipeline`] runs the stages in order; [`cli`] only wires command-line arguments to it.
 
 pub mod aggregate;
+pub mod check;
 pub mod classify;
 pub mod cli;
 pub mod compare;

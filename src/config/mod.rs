@@ -2,6 +2,7 @@
 //! target share and reference lines. Paths in it are relative to the config file. Documented in README.
 
 pub mod analysis;
+pub mod flags;
 
 use crate::error::{Error, Result};
 use crate::ingest::columns::Field;
@@ -9,6 +10,7 @@ use crate::money::parse_share_ppm;
 use crate::rules::pattern::CodePattern;
 use crate::rules::taxonomy::Pool;
 pub use analysis::{AnalysisConfig, WorkArea};
+pub use flags::{parse_column_flags, RunFlags};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

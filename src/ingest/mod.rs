@@ -5,6 +5,7 @@
 //! SIE 1–4, spreadsheets (xlsx, xlsm, xls, ods) and itcost's own Parquet ledgers (a file or a Hive-style directory).
 
 pub mod columns;
+pub mod convert;
 pub mod csv_text;
 pub mod dates;
 pub mod detect;
@@ -13,6 +14,7 @@ pub mod ledger;
 pub mod parquet;
 pub mod sie;
 pub mod table;
+pub mod totals;
 
 use crate::error::{Error, Result};
 use columns::Field;

@@ -39,6 +39,26 @@ fn csv_cell(s: &str) -> String {
     }
 }
 
+/// Creates the directory a file goes into (if it has one and it is missing).
+fn create_parent(path: &Path) -> Result<()> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    }
+    Ok(())
+}
+
+/// `--lenient`: writes the lines set aside to `path` (rejects.csv), creating its directory.
+pub fn write_rejects(path: &Path, rejects: &[&crate::ingest::Reject]) -> Result<()> {
+    create_parent(path)?;
+    write_atomic(path, rejects_csv(rejects).as_bytes())
+}
+
+/// `--html FILE`: writes the self-contained HTML report, creating its directory.
+pub fn write_html(r: &RunResult, path: &Path, lang: super::tables::Lang) -> Result<()> {
+    create_parent(path)?;
+    write_atomic(path, super::html::render(r, lang).as_bytes())
+}
+
 /// Rejected lines as CSV: file, line, raw text, reason, amount (kronor, where it could be read).
 pub fn rejects_csv(rejects: &[&crate::ingest::Reject]) -> String {
     let mut out = String::from("file,line,raw,reason,amount\n");

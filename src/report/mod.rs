@@ -1,7 +1,9 @@
 //! Stage 6: rendering results — terminal summary, JSON contract, CSV/Parquet files, the HTML report.
 
+pub mod explain;
 pub mod files;
 pub mod html;
+pub mod inspect;
 pub mod json;
 pub mod svg;
 pub mod tables;

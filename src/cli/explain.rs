@@ -1,0 +1,107 @@
+//! `itcost explain`: how one ledger line (or a made-up one) is classified, and why.
+
+use super::emit;
+use crate::classify::{decide, MunicipalityKeys, OwnedKey};
+use crate::config::{self, parse_column_flags};
+use crate::error::{Error, Result};
+use crate::ingest::totals::{line_fields, LineFields};
+use crate::ingest::{read_ledger, ReadOptions};
+use crate::money::format_sv;
+use crate::report::explain::{text, Explained};
+use crate::rules::RuleSet;
+use clap::Args;
+use std::path::PathBuf;
+
+/// The flags of `itcost explain`.
+#[derive(Args, Debug)]
+pub struct ExplainArgs {
+    /// A ledger to take the line from (with --line).
+    ledger: Option<PathBuf>,
+    /// The line number in the ledger (as in error messages and classified.parquet).
+    #[arg(long, requires = "ledger")]
+    line: Option<u32>,
+    /// Account.
+    #[arg(long)]
+    account: Option<String>,
+    /// Account text.
+    #[arg(long, default_value = "")]
+    account_text: String,
+    /// Cost centre.
+    #[arg(long, default_value = "")]
+    cost_centre: String,
+    /// Supplier.
+    #[arg(long, default_value = "")]
+    supplier: String,
+    /// Line text.
+    #[arg(long, default_value = "")]
+    text: String,
+    /// Counterpart (Motpart).
+    #[arg(long, default_value = "")]
+    counterpart: String,
+    /// Central IT cost centres.
+    #[arg(long, value_name = "LIST")]
+    central_it: Vec<String>,
+    /// Pools counted outside central IT: narrow (default), wide, or a list.
+    #[arg(long, default_value = "narrow")]
+    scope: String,
+    /// Rules file (default: the embedded Kommun-Bas 13 rules).
+    #[arg(short, long)]
+    rules: Option<PathBuf>,
+    /// Map an export's column: FIELD=HEADER; repeatable.
+    #[arg(long = "column", value_name = "FIELD=HEADER")]
+    columns: Vec<String>,
+}
+
+/// Classifies the line and prints the explanation.
+pub fn run(a: ExplainArgs) -> Result<()> {
+    let rules = RuleSet::load(a.rules.as_deref())?;
+    let (scope_pools, scope_name) =
+        config::parse_scope(&a.scope).map_err(|e| Error::rules(format!("--scope: {e}")))?;
+    let central = config::parse_codes(&a.central_it)
+        .map_err(|e| Error::rules(format!("--central-it: {e}")))?;
+    let (line, origin) = match (&a.ledger, a.line) {
+        (Some(ledger), Some(n)) => {
+            let opts = ReadOptions {
+                columns: parse_column_flags(&a.columns)?,
+                ..Default::default()
+            };
+            let line = line_fields(&read_ledger(ledger, &opts)?.frame, ledger, n)?;
+            let origin = format!(
+                "{}:{n}, amount {} kr",
+                ledger.display(),
+                format_sv(line.amount_ore)
+            );
+            (line, origin)
+        }
+        _ => {
+            let Some(account) = a.account else {
+                return Err(Error::rules("explain: give --account … (and optionally --account-text, --cost-centre, …) or LEDGER --line N"));
+            };
+            let line = LineFields {
+                account,
+                account_text: a.account_text,
+                cost_centre: a.cost_centre,
+                supplier: a.supplier,
+                text: a.text,
+                counterpart: a.counterpart,
+                amount_ore: 0,
+            };
+            (line, String::from("as given on the command line"))
+        }
+    };
+    let muni = MunicipalityKeys {
+        central_it: central,
+        internal_counterparts: Vec::new(),
+    };
+    let key = OwnedKey::new(&line, &rules);
+    let decision = decide(&rules, &scope_pools, &muni, &key.view(&muni));
+    emit(&text(&Explained {
+        origin,
+        line: &line,
+        rules: &rules,
+        muni: &muni,
+        scope: (&scope_pools, &scope_name),
+        decision: &decision,
+        key: &key,
+    }))
+}

@@ -1,0 +1,155 @@
+//! `itcost convert`: ledgers in any readable format stacked into one canonical ledger per municipality and written
+//! as Parquet — one file, or Hive-style partitions `municipality=NAME/year=YYYY/ledger.parquet` under a directory.
+//!
+//! The Hive path escaping ([`hive_escape`]) lives here rather than in [`super::parquet`] (which reads and writes
+//! the Parquet files themselves) so that the convert command's layout is defined in one place; the reader finds
+//! partitions whatever their names.
+
+use super::columns::Field;
+use super::{read_ledger, ReadOptions};
+use crate::error::Result;
+use polars::prelude::DataFrame;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// One municipality to convert.
+#[derive(Debug, Clone)]
+pub struct ConvertJob {
+    /// Municipality name stamped on the lines.
+    pub name: String,
+    /// Fiscal year stamped on the lines (None: from the ledgers).
+    pub year: Option<i32>,
+    /// Its ledger files, stacked in this order.
+    pub ledgers: Vec<PathBuf>,
+    /// Explicit column mapping for its exports.
+    pub columns: BTreeMap<Field, String>,
+    /// Spreadsheet sheet to read.
+    pub sheet: Option<String>,
+}
+
+/// What one conversion wrote.
+#[derive(Debug, Clone)]
+pub struct Converted {
+    /// The municipality.
+    pub name: String,
+    /// Ledger lines written.
+    pub lines: usize,
+    /// Their sum, in öre.
+    pub sum_ore: i64,
+    /// The Parquet file written.
+    pub target: PathBuf,
+}
+
+/// Whether `out` is a directory of partitions rather than one `.parquet` file: several municipalities, an existing
+/// directory, or a name not ending in `.parquet`.
+pub fn writes_partitions(jobs: usize, out: &Path) -> bool {
+    jobs > 1 || out.is_dir() || out.extension().is_none_or(|e| e != "parquet")
+}
+
+/// The partition file of a municipality and year under `dir`: `municipality=NAME/year=YYYY/ledger.parquet`
+/// (`year=unknown` when no year is known).
+pub fn partition_path(dir: &Path, municipality: &str, year: Option<i32>) -> PathBuf {
+    let y = year
+        .map(|y| y.to_string())
+        .unwrap_or_else(|| "unknown".into());
+    dir.join(format!("municipality={}", hive_escape(municipality)))
+        .join(format!("year={y}"))
+        .join("ledger.parquet")
+}
+
+/// Reads a job's ledgers, stacks them and writes the canonical ledger: to `out` itself, or to its partition under
+/// `out` when `partitioned`. Warnings from reading are handed to `warn` as they come. None when the job has no
+/// ledgers.
+pub fn convert(
+    job: &ConvertJob,
+    out: &Path,
+    partitioned: bool,
+    strict: bool,
+    warn: &mut dyn FnMut(&str),
+) -> Result<Option<Converted>> {
+    let mut frame: Option<DataFrame> = None;
+    let mut lines = 0;
+    let mut sum = 0i64;
+    let mut year_seen = job.year;
+    for l in &job.ledgers {
+        let ing = read_ledger(
+            l,
+            &ReadOptions {
+                summed: false,
+                vouchers: false,
+                municipality: Some(job.name.clone()),
+                year: job.year,
+                columns: job.columns.clone(),
+                sheet: job.sheet.clone(),
+                strict,
+                lenient: false,
+                plan: None,
+            },
+        )?;
+        for w in &ing.report.warnings {
+            warn(w);
+        }
+        lines += ing.report.lines;
+        sum += ing.report.sum_ore;
+        year_seen = year_seen.or(ing.report.year);
+        frame = Some(match frame {
+            None => ing.frame,
+            Some(mut acc) => {
+                acc.vstack_mut(&ing.frame)?;
+                acc
+            }
+        });
+    }
+    let Some(mut frame) = frame else {
+        return Ok(None);
+    };
+    let target = if partitioned {
+        partition_path(out, &job.name, year_seen)
+    } else {
+        out.to_path_buf()
+    };
+    super::parquet::write(&mut frame, &target)?;
+    Ok(Some(Converted {
+        name: job.name.clone(),
+        lines,
+        sum_ore: sum,
+        target,
+    }))
+}
+
+/// Escapes a partition value for a Hive-style directory name: letters, digits, `-`, `_` and space stay, every
+/// other character becomes `%XX` (its code point in hex).
+pub fn hive_escape(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '-' || c == '_' || c == ' ' {
+                c.to_string()
+            } else {
+                format!("%{:02X}", c as u32)
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hive_names_escape_what_a_path_cannot_hold() {
+        assert_eq!(hive_escape("Åmål"), "Åmål");
+        assert_eq!(hive_escape("Dals-Ed kommun"), "Dals-Ed kommun");
+        assert_eq!(hive_escape("a/b=c"), "a%2Fb%3Dc");
+        assert_eq!(
+            partition_path(Path::new("out"), "x/y", None),
+            Path::new("out/municipality=x%2Fy/year=unknown/ledger.parquet")
+        );
+    }
+
+    #[test]
+    fn one_parquet_file_unless_several_or_a_directory() {
+        assert!(!writes_partitions(1, Path::new("no-such-dir/m.parquet")));
+        assert!(writes_partitions(2, Path::new("no-such-dir/m.parquet")));
+        assert!(writes_partitions(1, Path::new("no-such-dir/out")));
+    }
+}
