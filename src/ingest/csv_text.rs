@@ -157,6 +157,12 @@ pub fn read_summed(
 }
 
 /// [`read_summed`] with a given block size (tests use tiny blocks to cross many block boundaries).
+///
+/// One encoding for the whole file, decided as the whole-file reader decides it (UTF-8 when every byte is valid
+/// UTF-8, else Windows-1252), so a line never reads differently depending on the block it falls in. It is
+/// decided without a serial pass over the file first: each chunk is validated as it is parsed, and the first
+/// chunk that is not UTF-8 restarts the read as Windows-1252 (such files show it in their first block, where
+/// the Swedish header and account texts are).
 pub fn read_summed_blocks(
     path: &Path,
     explicit: &BTreeMap<Field, String>,
@@ -165,6 +171,26 @@ pub fn read_summed_blocks(
     plan: Option<&KeyPlan>,
     block_bytes: usize,
 ) -> Result<Option<Summed>> {
+    match read_pass(path, explicit, lenient, vouchers, plan, block_bytes, true)? {
+        Some(done) => Ok(done),
+        None => Ok(
+            read_pass(path, explicit, lenient, vouchers, plan, block_bytes, false)?.unwrap_or(None),
+        ),
+    }
+}
+
+/// One read of [`read_summed_blocks`]: `try_utf8` reads as UTF-8 and returns None at the first chunk that is
+/// not (the caller then reads again as Windows-1252); a file with a UTF-8 BOM is read as (lossy) UTF-8.
+#[allow(clippy::too_many_arguments)]
+fn read_pass(
+    path: &Path,
+    explicit: &BTreeMap<Field, String>,
+    lenient: bool,
+    vouchers: bool,
+    plan: Option<&KeyPlan>,
+    block_bytes: usize,
+    try_utf8: bool,
+) -> Result<Option<Option<Summed>>> {
     use std::io::Read;
     let shown = path.display().to_string();
     let mut file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
@@ -188,15 +214,16 @@ pub fn read_summed_blocks(
     let mut pending: Vec<u8> = Vec::with_capacity(block_bytes + (1 << 20));
     let mut eof = read_block(&mut pending)?;
     if pending.starts_with(&[0xFF, 0xFE]) || pending.starts_with(&[0xFE, 0xFF]) {
-        return Ok(None);
+        return Ok(Some(None));
     }
     let bom = pending.starts_with(&[0xEF, 0xBB, 0xBF]);
     if bom {
         pending.drain(..3);
     }
-    // One encoding for the whole file, decided as the whole-file reader decides it (UTF-8 when every byte is valid
-    // UTF-8, else Windows-1252), so a line never reads differently depending on the block it falls in.
-    let utf8 = bom || file_is_utf8(path)?;
+    let utf8 = bom || try_utf8;
+    // Set by the chunk that finds the file is not UTF-8 after all (only when trying UTF-8 without a BOM).
+    let strict = utf8 && !bom;
+    let not_utf8 = std::sync::atomic::AtomicBool::new(false);
 
     let threads = rayon::current_num_threads().max(1);
     let mut accs: Vec<(KeySums, i64, Vec<super::Reject>)> = (0..threads)
@@ -263,6 +290,9 @@ pub fn read_summed_blocks(
                         }
                     }
                 }
+                if strict && std::str::from_utf8(&region[..end]).is_err() {
+                    return Ok(None);
+                }
                 let top = decode_chunk(&region[..end], utf8);
                 let h = find_header(&top.0, explicit, &shown)?;
                 super::table::check_explicit(&shown, h.0, explicit, &h.3, &h.4)?;
@@ -299,6 +329,10 @@ pub fn read_summed_blocks(
             .par_iter_mut()
             .zip(bounds.par_iter().zip(firsts.par_iter()))
             .map(|(acc, (&(a, b), &first))| {
+                if strict && std::str::from_utf8(&body[a..b]).is_err() {
+                    not_utf8.store(true, std::sync::atomic::Ordering::Relaxed);
+                    return Ok(false);
+                }
                 let (text, was_1252) = decode_chunk(&body[a..b], utf8);
                 let mut rows =
                     super::table::RowReader::new(&shown, *header_line, headers.clone(), columns);
@@ -311,6 +345,9 @@ pub fn read_summed_blocks(
                 Ok(was_1252)
             })
             .collect();
+        if not_utf8.load(std::sync::atomic::Ordering::Relaxed) {
+            return Ok(None);
+        }
         for r in results {
             cp1252 |= r?;
         }
@@ -338,7 +375,7 @@ pub fn read_summed_blocks(
         rejects.extend(r);
     }
     rejects.sort_by_key(|r| r.line);
-    Ok(Some(Summed {
+    Ok(Some(Some(Summed {
         layout: TextLayout {
             encoding: match (bom, cp1252) {
                 (true, _) => Encoding::Utf8Bom,
@@ -353,7 +390,7 @@ pub fn read_summed_blocks(
         sums,
         sum,
         rejects,
-    }))
+    })))
 }
 
 /// Decodes one chunk of a file whose encoding is known: UTF-8 in place (lossy, as the whole-file reader treats a
@@ -368,31 +405,6 @@ fn decode_chunk(bytes: &[u8], utf8: bool) -> (Cow<'_, str>, bool) {
                 .0,
             true,
         )
-    }
-}
-
-/// True when the whole file is valid UTF-8 (read in 8 MB pieces; a character cut by a piece is carried over).
-fn file_is_utf8(path: &Path) -> Result<bool> {
-    use std::io::Read;
-    let mut f = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-    let mut buf = vec![0u8; 8 << 20];
-    let mut carry = 0usize;
-    loop {
-        let n = f.read(&mut buf[carry..]).map_err(|e| Error::io(path, e))?;
-        let filled = carry + n;
-        if n == 0 {
-            return Ok(carry == 0);
-        }
-        match std::str::from_utf8(&buf[..filled]) {
-            Ok(_) => carry = 0,
-            Err(e) if e.error_len().is_none() => {
-                // An incomplete character at the end: keep it for the next piece.
-                let valid = e.valid_up_to();
-                buf.copy_within(valid..filled, 0);
-                carry = filled - valid;
-            }
-            Err(_) => return Ok(false),
-        }
     }
 }
 

@@ -17,7 +17,6 @@ use super::columns::Field;
 use crate::error::Result;
 use crate::rules::keywords::{SigScratch, TextKeywords};
 use polars::prelude::*;
-use std::hash::BuildHasher;
 
 /// The text fields of the canonical ledger, in column order.
 pub const TEXT_FIELDS: [Field; 12] = [
@@ -194,15 +193,47 @@ impl std::fmt::Debug for KeyPlan {
 /// Per distinct text of a key that keeps its texts: sum, lines, first line.
 type TextSums = PlHashMap<Box<str>, (i64, u64, u32)>;
 
+/// Distinct values of one field, numbered in the order met: a key is then a few small integers, compared and
+/// hashed without chasing a pointer per field.
+#[derive(Default)]
+struct Dict<K: std::hash::Hash + Eq> {
+    ids: PlHashMap<K, u32>,
+    values: Vec<K>,
+}
+
+impl Dict<Box<str>> {
+    fn id(&mut self, v: &str) -> u32 {
+        if let Some(&i) = self.ids.get(v) {
+            return i;
+        }
+        let i = self.values.len() as u32;
+        self.values.push(v.into());
+        self.ids.insert(v.into(), i);
+        i
+    }
+}
+
+impl Dict<Box<[u8]>> {
+    fn id(&mut self, v: &[u8]) -> u32 {
+        if let Some(&i) = self.ids.get(v) {
+            return i;
+        }
+        let i = self.values.len() as u32;
+        self.values.push(v.into());
+        self.ids.insert(v.into(), i);
+        i
+    }
+}
+
+/// A key: the ids of its coded values (in [`KEY_FIELDS`] order) and of its last field (the line text's signature
+/// with a plan, the text itself without).
+type Key = [u32; CODED + 1];
+
+/// A key's sums, stored in the key table itself (one memory access per line).
 struct KeyEntry {
-    /// The key's fields packed into one allocation: eight u32 lengths, then the bytes (one memory region to
-    /// compare, instead of eight pointers to chase). The last field is the line text's signature (with a plan)
-    /// or the line text itself (without).
-    key: Box<[u8]>,
     first_line: u32,
     sum: i64,
     lines: u64,
-    next: u32,
     /// Sums per distinct text, for the keys the plan says keep them.
     texts: Option<Box<TextSums>>,
 }
@@ -215,12 +246,14 @@ struct KeyEntry {
 /// keywords it holds): a ledger whose every line names its own invoice has as many keys as one whose texts
 /// repeat. The keys the plan marks (the IT suspects) also keep a sum per distinct text, for the report's top
 /// texts. Without a plan the text itself is part of the key (readers that know no rules).
+///
+/// Each field's distinct values are numbered (small per-field dictionaries that stay in cache), so the key table
+/// is keyed by a few integers: one probe per line, no string compared there.
 #[derive(Default)]
 pub struct KeySums {
-    index: PlHashMap<u64, u32>,
-    entries: Vec<KeyEntry>,
-    hasher: PlRandomState,
-    packed: Vec<u8>,
+    fields: [Dict<Box<str>>; CODED],
+    last: Dict<Box<[u8]>>,
+    entries: PlHashMap<Key, KeyEntry>,
     plan: Option<KeyPlan>,
     scratch: SigScratch,
     sig: Vec<u8>,
@@ -232,33 +265,6 @@ pub struct KeySums {
     pub lines: u64,
     /// Whether to keep `vouchers`.
     pub keep_vouchers: bool,
-}
-
-fn pack(out: &mut Vec<u8>, coded: &[&str; CODED], last: &[u8]) {
-    out.clear();
-    for f in coded {
-        out.extend_from_slice(&(f.len() as u32).to_le_bytes());
-    }
-    out.extend_from_slice(&(last.len() as u32).to_le_bytes());
-    for f in coded {
-        out.extend_from_slice(f.as_bytes());
-    }
-    out.extend_from_slice(last);
-}
-
-/// The coded values and the last field (text or signature bytes) of a packed key.
-fn unpack(key: &[u8]) -> ([&str; CODED], &[u8]) {
-    let mut at = 4 * (CODED + 1);
-    let mut field = |i: usize| {
-        let mut len = [0u8; 4];
-        len.copy_from_slice(&key[i * 4..i * 4 + 4]);
-        let n = u32::from_le_bytes(len) as usize;
-        let s = &key[at..at + n];
-        at += n;
-        s
-    };
-    let coded = std::array::from_fn(|i| std::str::from_utf8(field(i)).unwrap_or(""));
-    (coded, field(CODED))
 }
 
 impl KeySums {
@@ -275,45 +281,53 @@ impl KeySums {
         self.plan.as_ref()
     }
 
-    /// Adds to the key in `self.packed`; returns its entry index.
-    fn add_packed(&mut self, first_line: u32, sum: i64, lines: u64) -> usize {
-        let h = self.hasher.hash_one(&self.packed[..]);
-        let mut at = self.index.get(&h).copied().unwrap_or(u32::MAX);
-        let head = at;
-        while at != u32::MAX {
-            let e = &mut self.entries[at as usize];
-            if *e.key == self.packed[..] {
-                e.sum += sum;
-                e.lines += lines;
-                e.first_line = e.first_line.min(first_line);
-                return at as usize;
-            }
-            at = e.next;
+    /// The key of these values (numbering values not met before).
+    fn key(&mut self, coded: &[&str; CODED], last: &[u8]) -> Key {
+        let mut k = [0u32; CODED + 1];
+        for (i, v) in coded.iter().enumerate() {
+            k[i] = self.fields[i].id(v);
+        }
+        k[CODED] = self.last.id(last);
+        k
+    }
+
+    /// The coded values and the last field of a key.
+    fn values(&self, k: &Key) -> ([&str; CODED], &[u8]) {
+        (
+            std::array::from_fn(|i| &*self.fields[i].values[k[i] as usize]),
+            &self.last.values[k[CODED] as usize],
+        )
+    }
+
+    /// Adds to a key; returns its entry.
+    fn add_key(&mut self, key: Key, first_line: u32, sum: i64, lines: u64) -> &mut KeyEntry {
+        if self.entries.contains_key(&key) {
+            let e = self.entries.get_mut(&key).expect("present");
+            e.sum += sum;
+            e.lines += lines;
+            e.first_line = e.first_line.min(first_line);
+            return e;
         }
         let texts = match &self.plan {
             Some(KeyPlan {
                 keep_texts: Some(k),
                 ..
             }) => {
-                let (coded, sig) = unpack(&self.packed);
+                let (coded, sig) = self.values(&key);
                 k.keeps_texts(&coded, sig).then(Box::default)
             }
             _ => None,
         };
-        self.entries.push(KeyEntry {
-            key: self.packed.as_slice().into(),
+        self.entries.entry(key).or_insert(KeyEntry {
             first_line,
             sum,
             lines,
-            next: head,
             texts,
-        });
-        self.index.insert(h, (self.entries.len() - 1) as u32);
-        self.entries.len() - 1
+        })
     }
 
-    fn add_text(&mut self, entry: usize, text: &str, first_line: u32, sum: i64, lines: u64) {
-        if let Some(t) = &mut self.entries[entry].texts {
+    fn add_text(e: &mut KeyEntry, text: &str, first_line: u32, sum: i64, lines: u64) {
+        if let Some(t) = &mut e.texts {
             match t.get_mut(text) {
                 Some(e) => {
                     e.0 += sum;
@@ -341,15 +355,11 @@ impl KeySums {
         sum: i64,
         lines: u64,
     ) {
-        let last = if self.plan.is_some() {
-            sig
-        } else {
-            text.as_bytes()
-        };
-        pack(&mut self.packed, coded, last);
-        let e = self.add_packed(first_line, sum, lines);
-        if self.plan.is_some() {
-            self.add_text(e, text, first_line, sum, lines);
+        let with_plan = self.plan.is_some();
+        let key = self.key(coded, if with_plan { sig } else { text.as_bytes() });
+        let e = self.add_key(key, first_line, sum, lines);
+        if with_plan {
+            Self::add_text(e, text, first_line, sum, lines);
         }
         self.lines += lines;
     }
@@ -372,7 +382,7 @@ impl KeySums {
     /// Number of (key, text) sums kept for the keys that keep their texts.
     pub fn kept_texts(&self) -> usize {
         self.entries
-            .iter()
+            .values()
             .filter_map(|e| e.texts.as_ref())
             .map(|t| t.len())
             .sum()
@@ -380,19 +390,13 @@ impl KeySums {
 
     /// Adds another chunk's sums (read with the same plan).
     pub fn merge(&mut self, other: KeySums) {
-        for e in other.entries {
-            self.packed.clear();
-            self.packed.extend_from_slice(&e.key);
-            let at = self.add_packed(e.first_line, e.sum, e.lines);
-            if let Some(texts) = e.texts {
-                match &mut self.entries[at].texts {
-                    Some(mine) if mine.is_empty() => *mine = texts,
-                    Some(_) => {
-                        for (t, (s, n, f)) in *texts {
-                            self.add_text(at, &t, f, s, n);
-                        }
-                    }
-                    None => {}
+        for (k, e) in &other.entries {
+            let (coded, last) = other.values(k);
+            let key = self.key(&coded, last);
+            let at = self.add_key(key, e.first_line, e.sum, e.lines);
+            if let Some(texts) = &e.texts {
+                for (t, (s, n, f)) in texts.iter() {
+                    Self::add_text(at, t, *f, *s, *n);
                 }
             }
         }
@@ -413,8 +417,11 @@ impl KeySums {
         let mut lines = Vec::with_capacity(n);
         let mut sigs: Vec<&[u8]> = Vec::with_capacity(n);
         let with_plan = self.plan.is_some();
-        for e in &self.entries {
-            let (coded, last) = unpack(&e.key);
+        // In the order of the keys' first lines: the frame is the same whatever the hash order.
+        let mut entries: Vec<(&Key, &KeyEntry)> = self.entries.iter().collect();
+        entries.sort_unstable_by_key(|(k, e)| (e.first_line, **k));
+        for (k, e) in entries {
+            let (coded, last) = self.values(k);
             let mut text = [""; 12];
             for (slot, f) in KEY_FIELDS.iter().zip(coded) {
                 text[*slot] = f;
@@ -468,15 +475,17 @@ impl LineSink for KeySums {
         let text = v.text[10];
         match &self.plan {
             Some(plan) => {
+                let mut sig = std::mem::take(&mut self.sig);
                 plan.keywords
-                    .signature_into(text, &mut self.scratch, &mut self.sig);
-                pack(&mut self.packed, &coded, &self.sig);
-                let e = self.add_packed(v.line, v.amount_ore, 1);
-                self.add_text(e, text, v.line, v.amount_ore, 1);
+                    .signature_into(text, &mut self.scratch, &mut sig);
+                let key = self.key(&coded, &sig);
+                self.sig = sig;
+                let e = self.add_key(key, v.line, v.amount_ore, 1);
+                Self::add_text(e, text, v.line, v.amount_ore, 1);
             }
             None => {
-                pack(&mut self.packed, &coded, text.as_bytes());
-                self.add_packed(v.line, v.amount_ore, 1);
+                let key = self.key(&coded, text.as_bytes());
+                self.add_key(key, v.line, v.amount_ore, 1);
             }
         }
         if let Some(p) = v.period {

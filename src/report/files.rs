@@ -95,7 +95,7 @@ pub fn benchmark_csv(r: &RunResult, dialect: CsvDialect) -> String {
         "cost_to_target",
         "increase",
     ];
-    let rows: Vec<Vec<Cell>> = b
+    let mut rows: Vec<Vec<Cell>> = b
         .rows
         .iter()
         .chain(std::iter::once(&b.total))
@@ -119,6 +119,7 @@ pub fn benchmark_csv(r: &RunResult, dialect: CsvDialect) -> String {
             ]
         })
         .collect();
+    super::withhold::csv_rows(r, &mut rows, true);
     super::csv::write(dialect, &keys, &rows)
 }
 
@@ -151,6 +152,7 @@ pub fn pools_csv(r: &RunResult, dialect: CsvDialect) -> String {
             ]);
         }
     }
+    super::withhold::csv_rows(r, &mut rows, false);
     super::csv::write(dialect, &keys, &rows)
 }
 

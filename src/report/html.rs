@@ -4,6 +4,7 @@
 
 use super::svg::{self, esc, Bar, RefLine, Stack};
 use super::tables::{pct, tables, Lang, Table};
+use super::withhold::Withhold;
 use crate::config::WorkArea;
 use crate::money::format_kr;
 use crate::pipeline::RunResult;
@@ -349,6 +350,9 @@ pub fn render_with_csv(r: &RunResult, lang: Lang) -> String {
         })
         .collect();
     let series: Vec<String> = pools_used.iter().map(|p| l.pool(p.name())).collect();
+    // Anonymised: a letter's amounts are withheld (report::withhold); its shares stay.
+    let withhold = Withhold::of(r);
+    let hidden = |label: &str| withhold.as_ref().is_some_and(|w| w.unit(label));
     let stacks: Vec<Stack> = a
         .mix
         .municipalities
@@ -364,12 +368,21 @@ pub fn render_with_csv(r: &RunResult, lang: Lang) -> String {
                     (
                         k,
                         v as f64,
-                        format!(
-                            "{} · {}: {} kr",
-                            m.municipality,
-                            l.pool(p.name()),
-                            format_kr(v)
-                        ),
+                        if hidden(&m.municipality) {
+                            format!(
+                                "{} · {}: {}",
+                                m.municipality,
+                                l.pool(p.name()),
+                                Withhold::text(l)
+                            )
+                        } else {
+                            format!(
+                                "{} · {}: {} kr",
+                                m.municipality,
+                                l.pool(p.name()),
+                                format_kr(v)
+                            )
+                        },
                     )
                 })
                 .collect(),
@@ -529,16 +542,22 @@ pub fn render_with_csv(r: &RunResult, lang: Lang) -> String {
             .filter(|row| row.cost_to_target.is_some_and(|k| k.0 > 0))
             .map(|row| Bar {
                 label: crate::compare::row_label(&b.rows, row),
-                value: row
-                    .cost_to_target
-                    .map(|k| k.0 as f64)
-                    .unwrap_or(0.0)
-                    .max(0.0),
-                text: format!(
-                    "{} kr ({})",
+                // Anonymised: a letter's bar would give its amount away against the named one's; withheld.
+                value: if hidden(&row.name) {
+                    0.0
+                } else {
                     row.cost_to_target
-                        .map(|k| format_kr(k.0))
-                        .unwrap_or_default(),
+                        .map(|k| k.0 as f64)
+                        .unwrap_or(0.0)
+                        .max(0.0)
+                },
+                text: format!(
+                    "{} ({})",
+                    match row.cost_to_target {
+                        Some(_) if hidden(&row.name) => Withhold::text(l).to_string(),
+                        Some(k) => format!("{} kr", format_kr(k.0)),
+                        None => String::new(),
+                    },
                     row.increase
                         .map(|x| format!("+{}", pct(x)))
                         .unwrap_or_default()

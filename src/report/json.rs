@@ -85,5 +85,13 @@ pub fn summary(r: &RunResult) -> Summary<'_> {
 
 /// The summary as pretty JSON text.
 pub fn to_string(r: &RunResult) -> String {
-    serde_json::to_string_pretty(&summary(r)).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+    let text = serde_json::to_value(summary(r)).map(|mut doc| {
+        // Anonymised: the letters' amounts are withheld (report::withhold); a no-op otherwise.
+        super::withhold::json(r, &mut doc);
+        serde_json::to_string_pretty(&doc)
+    });
+    match text {
+        Ok(Ok(s)) => s,
+        Ok(Err(e)) | Err(e) => format!("{{\"error\": \"{e}\"}}"),
+    }
 }

@@ -9,3 +9,4 @@ pub mod json;
 pub mod svg;
 pub mod tables;
 pub mod terminal;
+pub mod withhold;

@@ -78,6 +78,8 @@ pub enum Cell {
     Int(u64),
     /// A number with the given decimals.
     Num(Option<f64>, usize),
+    /// A number withheld (anonymised): the text shown in the HTML; the CSV cell is empty.
+    Withheld(&'static str),
 }
 
 impl Cell {
@@ -91,6 +93,7 @@ impl Cell {
             Cell::Num(v, d) => v
                 .map(|v| format!("{v:.*}", *d).replace('.', ","))
                 .unwrap_or_else(|| "–".into()),
+            Cell::Withheld(s) => s.to_string(),
         }
     }
 
@@ -102,6 +105,7 @@ impl Cell {
             Cell::Share(s) => s.map(|v| format!("{v:.6}")).unwrap_or_default(),
             Cell::Int(n) => n.to_string(),
             Cell::Num(v, d) => v.map(|v| format!("{v:.*}", *d)).unwrap_or_default(),
+            Cell::Withheld(_) => String::new(),
         }
     }
 
@@ -858,6 +862,7 @@ pub fn tables(r: &RunResult, lang: Lang) -> Vec<Table> {
         ]);
     }
     out.push(tcov);
+    super::withhold::tables(r, lang, &mut out);
     out
 }
 

@@ -1,4 +1,5 @@
-//! `anonymise = true` holds: no other municipality's name or population occurs in anything written.
+//! `anonymise = true` holds: no other municipality's name, population or exact total occurs in anything written;
+//! the letters' amounts are withheld (`null` in JSON, an empty CSV cell, "dolt (anonymiserat)" in the HTML).
 
 use assert_cmd::Command;
 
@@ -58,6 +59,34 @@ fn no_other_municipality_is_named_or_given_away_by_its_population() {
         "the classified ledger (every line) is not written"
     );
     assert!(written.len() > 10, "report, summary and CSV files written");
+    // The exact totals of every other unit, as a run without anonymisation prints them: central IT, net cost and
+    // total cost, plain (CSV/JSON: kronor with decimals in CSV, a number in JSON) and Swedish-formatted (HTML).
+    let plain = Command::cargo_bin("itcost")
+        .unwrap()
+        .args(["run", "--json", "--config"])
+        .arg(crate::dalsland_config())
+        .assert()
+        .success();
+    let plain: serde_json::Value = serde_json::from_slice(&plain.get_output().stdout).unwrap();
+    let mut totals: Vec<String> = Vec::new();
+    for m in plain["municipalities"].as_array().unwrap() {
+        if m["name"] == "Mellerud" {
+            continue;
+        }
+        for field in ["central_it_cost", "net_cost", "total_cost"] {
+            let kr = m[field]
+                .as_f64()
+                .unwrap_or_else(|| panic!("{field} in {m}"));
+            assert!(kr.abs() >= 10_000.0, "{field} is a real total: {kr}");
+            let ore = (kr * 100.0).round() as i64;
+            totals.push(format!("{}.{:02}", ore / 100, ore % 100));
+            if ore % 100 == 0 {
+                totals.push(format!("{}", ore / 100));
+            }
+            totals.push(itcost::money::format_kr(ore));
+        }
+    }
+    assert!(totals.iter().any(|t| t == "688 000 000"), "{totals:?}");
     let population =
         regex::Regex::new(r"(^|[^0-9])(9[  ]?800|12[  ]?600|6[  ]?600)([^0-9]|$)").unwrap();
     for (file, text) in &written {
@@ -70,6 +99,12 @@ fn no_other_municipality_is_named_or_given_away_by_its_population() {
             "fargelanda",
         ] {
             assert!(!text.contains(name), "{file} names {name}");
+        }
+        for total in &totals {
+            assert!(
+                !text.contains(total.as_str()),
+                "{file} gives an exact total away: {total}"
+            );
         }
         if let Some(m) = population.find(text) {
             panic!("{file} gives a population away: {:?}", m.as_str());
@@ -96,5 +131,24 @@ fn no_other_municipality_is_named_or_given_away_by_its_population() {
         names,
         ["A", "Mellerud", "C", "B", "Mellerud"],
         "the JSON keeps its fields; names are letters"
+    );
+    // The fields stay, the letters' amounts are null, their shares stay; the highlighted one keeps its amounts.
+    for m in json["municipalities"].as_array().unwrap() {
+        let lettered = m["name"] != "Mellerud";
+        assert_eq!(m["central_it_cost"].is_null(), lettered, "{m}");
+        assert!(m["lines"].is_number(), "a count is not an amount: {m}");
+        assert!(m["central_part_of_it"].is_number(), "a share stays: {m}");
+        assert_eq!(m["net_cost"].is_null(), lettered, "{m}");
+        assert!(m["central_it_share"].is_number(), "{m}");
+    }
+    assert!(
+        html.contains("dolt (anonymiserat)"),
+        "the HTML says where an amount is withheld"
+    );
+    let bench = std::fs::read_to_string(out.join("benchmark.csv")).unwrap();
+    let a_row = bench.lines().find(|l| l.starts_with("A,")).unwrap();
+    assert!(
+        a_row.contains(",central_it,net_cost,,,0.0"),
+        "CSV: amounts empty, share kept: {a_row}"
     );
 }
