@@ -16,8 +16,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// Which total the IT cost is divided by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Denominator {
     /// Operating cost incl. depreciation, after internal eliminations (Fyrbodal; default).
     TotalCost,
@@ -48,8 +47,7 @@ impl Denominator {
 }
 
 /// Which IT cost the benchmark compares.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Numerator {
     /// The central IT department's cost (Fyrbodal, Dalsland).
     CentralIt,
@@ -58,12 +56,11 @@ pub enum Numerator {
 }
 
 /// A reference line in the benchmark.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone)]
 pub struct Reference {
     /// What it is.
     pub label: String,
     /// The share, parts per million.
-    #[serde(skip)]
     pub share_ppm: i64,
     /// The share as a fraction (for JSON).
     pub share: f64,

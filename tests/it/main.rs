@@ -3,6 +3,7 @@
 mod analyses;
 mod bad_input;
 mod cli;
+mod contract;
 mod dalsland;
 mod formats;
 mod inputs;
