@@ -3,7 +3,7 @@
 //! the data-quality panel and the method. Deterministic: the same run gives the same bytes (no timestamps).
 
 use super::svg::{self, esc, Bar, RefLine, Stack};
-use super::tables::{pct, tables, Lang, Table};
+use super::tables::{self, pct, Lang, Table};
 use crate::config::WorkArea;
 use crate::money::format_kr;
 use crate::pipeline::RunResult;
@@ -24,6 +24,7 @@ th{background:#f3f5f7;font-weight:600}td.n{text-align:right;white-space:nowrap;f
 @media print{nav{display:none}section{break-inside:avoid}}
 "#;
 
+/// Writes a table (title, header, rows, a bold total row) and where its CSV is; nothing for an empty table.
 fn table_html(out: &mut String, t: &Table) {
     if t.rows.is_empty() {
         return;
@@ -64,25 +65,97 @@ fn table_html(out: &mut String, t: &Table) {
     );
 }
 
-fn find<'a>(ts: &'a [Table], id: &str) -> Option<&'a Table> {
-    ts.iter().find(|t| t.id == id)
+/// What every section reads: the run, the language, and the numerator's and denominator's names.
+struct Ctx<'a> {
+    /// The run.
+    r: &'a RunResult,
+    /// The report's language.
+    l: Lang,
+    /// The numerator's name.
+    num: &'static str,
+    /// The denominator's name.
+    den: String,
 }
 
-/// Renders the tables with these ids, in this order.
-fn tables_html(out: &mut String, ts: &[Table], ids: &[&str]) {
-    for id in ids {
-        if let Some(t) = find(ts, id) {
-            table_html(out, t);
-        }
-    }
+/// A section of the report: its anchor, its title in Swedish and English, and the function writing its body.
+struct Section {
+    /// The anchor id (`#summary`).
+    id: &'static str,
+    /// Swedish title.
+    sv: &'static str,
+    /// English title.
+    en: &'static str,
+    /// Writes the section's content (between its title and its end).
+    body: fn(&mut String, &Ctx<'_>),
 }
 
-/// Renders the report.
+/// The sections of the report, in order (the navigation bar lists them).
+const SECTIONS: [Section; 10] = [
+    Section {
+        id: "summary",
+        sv: "Sammanfattning",
+        en: "Summary",
+        body: summary,
+    },
+    Section {
+        id: "benchmark",
+        sv: "Jämförelse",
+        en: "Benchmark",
+        body: benchmark,
+    },
+    Section {
+        id: "pools",
+        sv: "Kostnadspooler",
+        en: "Cost pools",
+        body: pools,
+    },
+    Section {
+        id: "inside",
+        sv: "Inom/utanför central IT",
+        en: "Inside/outside central IT",
+        body: inside,
+    },
+    Section {
+        id: "work-areas",
+        sv: "Arbetsområden",
+        en: "Work areas",
+        body: work_areas,
+    },
+    Section {
+        id: "suppliers",
+        sv: "Leverantörer",
+        en: "Suppliers",
+        body: suppliers,
+    },
+    Section {
+        id: "what-if",
+        sv: "Tänk om",
+        en: "What if",
+        body: what_if,
+    },
+    Section {
+        id: "trends",
+        sv: "Utveckling",
+        en: "Trends",
+        body: trends,
+    },
+    Section {
+        id: "quality",
+        sv: "Datakvalitet",
+        en: "Data quality",
+        body: quality,
+    },
+    Section {
+        id: "method",
+        sv: "Metod",
+        en: "Method",
+        body: method,
+    },
+];
+
+/// Renders the report: head, header, navigation, then every section of [`SECTIONS`].
 pub fn render(r: &RunResult, lang: Lang) -> String {
     let l = lang;
-    let ts = tables(r, lang);
-    let b = &r.benchmark;
-    let a = &r.analyses;
     let mut o = String::with_capacity(200_000);
     let _ = write!(
         o,
@@ -90,21 +163,43 @@ pub fn render(r: &RunResult, lang: Lang) -> String {
         l.t("sv", "en"),
         esc(&r.config.title)
     );
-    let den = den_label(r, l);
-    let num = match b.numerator {
-        crate::config::Numerator::CentralIt => l.t("central IT-kostnad", "central IT cost"),
-        crate::config::Numerator::It => l.t(
-            "IT-kostnad (central och utanför)",
-            "IT cost (central and outside)",
-        ),
+    let c = Ctx {
+        r,
+        l,
+        num: match r.benchmark.numerator {
+            crate::config::Numerator::CentralIt => l.t("central IT-kostnad", "central IT cost"),
+            crate::config::Numerator::It => l.t(
+                "IT-kostnad (central och utanför)",
+                "IT cost (central and outside)",
+            ),
+        },
+        den: den_label(r, l),
     };
+    header(&mut o, &c);
+    o.push_str("<nav>");
+    for s in &SECTIONS {
+        let _ = write!(o, "<a href=\"#{}\">{}</a>", s.id, l.t(s.sv, s.en));
+    }
+    o.push_str("</nav><main>");
+    for s in &SECTIONS {
+        let _ = write!(o, r#"<section id="{}"><h2>{}</h2>"#, s.id, l.t(s.sv, s.en));
+        (s.body)(&mut o, &c);
+        o.push_str("</section>");
+    }
+    o.push_str("</main></body></html>\n");
+    o
+}
+
+/// The header: the title, the measure (numerator / denominator), the rules, the scope and itcost's version.
+fn header(o: &mut String, c: &Ctx<'_>) {
+    let (r, l) = (c.r, c.l);
     let _ = write!(
         o,
         "<header><h1>{}</h1><p>{}: {} / {}. {} {} · {} {} · {} {}</p></header>",
         esc(&r.config.title),
         l.t("Mått", "Measure"),
-        num,
-        den,
+        c.num,
+        c.den,
         l.t("Regler:", "Rules:"),
         esc(&r.rules.name),
         l.t("Omfång:", "Scope:"),
@@ -112,33 +207,17 @@ pub fn render(r: &RunResult, lang: Lang) -> String {
         l.t("itcost", "itcost"),
         env!("CARGO_PKG_VERSION")
     );
-    let sections = [
-        ("summary", l.t("Sammanfattning", "Summary")),
-        ("benchmark", l.t("Jämförelse", "Benchmark")),
-        ("pools", l.t("Kostnadspooler", "Cost pools")),
-        (
-            "inside",
-            l.t("Inom/utanför central IT", "Inside/outside central IT"),
-        ),
-        ("work-areas", l.t("Arbetsområden", "Work areas")),
-        ("suppliers", l.t("Leverantörer", "Suppliers")),
-        ("what-if", l.t("Tänk om", "What if")),
-        ("trends", l.t("Utveckling", "Trends")),
-        ("quality", l.t("Datakvalitet", "Data quality")),
-        ("method", l.t("Metod", "Method")),
-    ];
-    o.push_str("<nav>");
-    for (id, name) in sections {
-        let _ = write!(o, "<a href=\"#{id}\">{name}</a>");
-    }
-    o.push_str("</nav><main>");
+}
 
-    // Summary.
-    let _ = write!(
-        o,
-        r#"<section id="summary"><h2>{}</h2><div class="kpis">"#,
-        sections[0].1
-    );
+/// The summary: the group's share, the median, the IT cost, the cost to the target, how much of all IT sits in
+/// central IT, the conservation check and how many lie below each reference line (A1, A2, A4, A8, A9).
+fn summary(o: &mut String, c: &Ctx<'_>) {
+    let r = c.r;
+    let l = c.l;
+    let b = &c.r.benchmark;
+    let a = &c.r.analyses;
+    let num = c.num;
+    o.push_str(r#"<div class="kpis">"#);
     let kpi = |o: &mut String, v: String, label: &str| {
         let _ = write!(
             o,
@@ -148,7 +227,7 @@ pub fn render(r: &RunResult, lang: Lang) -> String {
         );
     };
     kpi(
-        &mut o,
+        o,
         b.pooled_share.map(pct).unwrap_or("–".into()),
         &format!(
             "{} ({} {})",
@@ -158,18 +237,18 @@ pub fn render(r: &RunResult, lang: Lang) -> String {
         ),
     );
     kpi(
-        &mut o,
+        o,
         a.view.distribution.median.map(pct).unwrap_or("–".into()),
         l.t("median", "median"),
     );
     kpi(
-        &mut o,
+        o,
         format!("{} kr", format_kr(b.total.it_cost.0)),
         &format!("{} {}", num, l.t("totalt", "in total")),
     );
     if let Some(c) = b.total.cost_to_target {
         kpi(
-            &mut o,
+            o,
             format!("{} kr", format_kr(c.0)),
             &format!(
                 "{} {}",
@@ -181,7 +260,7 @@ pub fn render(r: &RunResult, lang: Lang) -> String {
     let it_total: i64 = r.municipalities.iter().map(|m| m.it_cost.0).sum();
     let central_total: i64 = r.municipalities.iter().map(|m| m.central_it_cost.0).sum();
     kpi(
-        &mut o,
+        o,
         crate::aggregate::share(central_total, it_total)
             .map(pct)
             .unwrap_or("–".into()),
@@ -217,10 +296,17 @@ pub fn render(r: &RunResult, lang: Lang) -> String {
             esc(&format!("{} {label}", l.t("ligger under", "lie below")))
         );
     }
-    o.push_str("</section>");
+}
 
-    // Benchmark.
-    let _ = write!(o, r#"<section id="benchmark"><h2>{}</h2>"#, sections[1].1);
+/// The benchmark: the bar chart against the reference lines, the published view, the distribution and the named
+/// table (A1, A2, A6, A8, A9, A19).
+fn benchmark(o: &mut String, c: &Ctx<'_>) {
+    let r = c.r;
+    let l = c.l;
+    let b = &c.r.benchmark;
+    let a = &c.r.analyses;
+    let num = c.num;
+    let den = &c.den;
     let bars: Vec<Bar> = a
         .view
         .rows
@@ -251,9 +337,10 @@ pub fn render(r: &RunResult, lang: Lang) -> String {
             .collect::<Vec<_>>()
             .join(" · "))
     );
-    tables_html(&mut o, &ts, &["benchmark_view", "distribution"]);
+    table_html(o, &tables::benchmark_view(r, l));
+    table_html(o, &tables::distribution(r, l));
     if !a.view.anonymised {
-        tables_html(&mut o, &ts, &["benchmark"]);
+        table_html(o, &tables::benchmark(r, l));
     } else {
         let _ = write!(
             o,
@@ -264,10 +351,13 @@ pub fn render(r: &RunResult, lang: Lang) -> String {
             )
         );
     }
-    o.push_str("</section>");
+}
 
-    // Pools.
-    let _ = write!(o, r#"<section id="pools"><h2>{}</h2>"#, sections[2].1);
+/// IT cost per cost pool: the 100 % stacked chart per municipality and its table (A3).
+fn pools(o: &mut String, c: &Ctx<'_>) {
+    let r = c.r;
+    let l = c.l;
+    let a = &c.r.analyses;
     let pools_used: Vec<Pool> = Pool::ALL
         .iter()
         .copied()
@@ -313,11 +403,15 @@ pub fn render(r: &RunResult, lang: Lang) -> String {
         &series,
         &stacks,
     ));
-    tables_html(&mut o, &ts, &["pools"]);
-    o.push_str("</section>");
+    table_html(o, &tables::pools(r, l));
+}
 
-    // Inside / outside.
-    let _ = write!(o, r#"<section id="inside"><h2>{}</h2>"#, sections[3].1);
+/// Inside and outside central IT per pool, against the Fyrbodal 2019 figures, and per department or company (A4,
+/// A14).
+fn inside(o: &mut String, c: &Ctx<'_>) {
+    let r = c.r;
+    let l = c.l;
+    let a = &c.r.analyses;
     let io_series = vec![
         l.t("Central IT", "Central IT").to_string(),
         l.t("Utanför central IT", "Outside central IT").to_string(),
@@ -358,11 +452,15 @@ pub fn render(r: &RunResult, lang: Lang) -> String {
             "Fyrbodal 2019 (all participants): Hardware 82/18, Software 38/62, Telecom 59/41 (central/outside).",
         )
     );
-    tables_html(&mut o, &ts, &["inside_outside", "departments"]);
-    o.push_str("</section>");
+    table_html(o, &tables::inside_outside(r, l));
+    table_html(o, &tables::departments(r, l));
+}
 
-    // Work areas.
-    let _ = write!(o, r#"<section id="work-areas"><h2>{}</h2>"#, sections[4].1);
+/// Central IT per work area against the group mean, run against development, and the towers (A5).
+fn work_areas(o: &mut String, c: &Ctx<'_>) {
+    let r = c.r;
+    let l = c.l;
+    let a = &c.r.analyses;
     let wa = &a.work_areas;
     let mut wseries: Vec<String> = wa
         .municipalities
@@ -405,20 +503,27 @@ pub fn render(r: &RunResult, lang: Lang) -> String {
             "Towers from the rules; central IT cost without a tower is spread by the municipality's allocation keys (the IT manager's staff split). What no key covers is shown as unallocated. Run = Infrastructure + End-user services.",
         )
     );
-    tables_html(&mut o, &ts, &["run_development", "work_areas", "towers"]);
-    o.push_str("</section>");
+    table_html(o, &tables::run_development(r, l));
+    table_html(o, &tables::work_areas(r, l));
+    table_html(o, &tables::towers(r, l));
+}
 
-    // Suppliers.
-    let _ = write!(o, r#"<section id="suppliers"><h2>{}</h2>"#, sections[5].1);
-    tables_html(
-        &mut o,
-        &ts,
-        &["supplier_counts", "suppliers_largest", "suppliers_shared"],
-    );
-    o.push_str("</section>");
+/// IT suppliers above the threshold, the largest and the shared ones (A7).
+fn suppliers(o: &mut String, c: &Ctx<'_>) {
+    let r = c.r;
+    let l = c.l;
+    table_html(o, &tables::supplier_counts(r, l));
+    table_html(o, &tables::suppliers_largest(r, l));
+    table_html(o, &tables::suppliers_shared(r, l));
+}
 
-    // What-if.
-    let _ = write!(o, r#"<section id="what-if"><h2>{}</h2>"#, sections[6].1);
+/// What if: the cost of reaching the target share, the savings scenarios and the joint organisation's split (A9,
+/// A10, A17).
+fn what_if(o: &mut String, c: &Ctx<'_>) {
+    let r = c.r;
+    let l = c.l;
+    let b = &c.r.benchmark;
+    let a = &c.r.analyses;
     if b.target_share.is_some() {
         let tb: Vec<Bar> = b
             .rows
@@ -498,11 +603,19 @@ pub fn render(r: &RunResult, lang: Lang) -> String {
             }
         );
     }
-    tables_html(&mut o, &ts, &["savings", "joint_org"]);
-    o.push_str("</section>");
+    table_html(o, &tables::savings(r, l));
+    table_html(o, &tables::joint_org(r, l));
+}
 
-    // Trends.
-    let _ = write!(o, r#"<section id="trends"><h2>{}</h2>"#, sections[7].1);
+/// Trends over the years: the share per municipality and year, and its change split into IT cost and denominator
+/// (A18).
+fn trends(o: &mut String, c: &Ctx<'_>) {
+    let r = c.r;
+    let l = c.l;
+    let b = &c.r.benchmark;
+    let a = &c.r.analyses;
+    let num = c.num;
+    let den = &c.den;
     if a.trends.years.is_empty() {
         let _ = write!(
             o,
@@ -526,12 +639,17 @@ pub fn render(r: &RunResult, lang: Lang) -> String {
             }
         }
         o.push_str(&svg::lines(&format!("{num} / {den}"), &series));
-        tables_html(&mut o, &ts, &["trends", "trend_changes"]);
+        table_html(o, &tables::trends(r, l));
+        table_html(o, &tables::trend_changes(r, l));
     }
-    o.push_str("</section>");
+}
 
-    // Quality.
-    let _ = write!(o, r#"<section id="quality"><h2>{}</h2>"#, sections[8].1);
+/// Data quality: incomplete years, rules that never fired, the quality table, the suspects and the rule coverage
+/// (M1, M3, M10).
+fn quality(o: &mut String, c: &Ctx<'_>) {
+    let r = c.r;
+    let l = c.l;
+    let a = &c.r.analyses;
     for q in &a.quality.rows {
         if q.incomplete {
             let _ = write!(
@@ -560,16 +678,20 @@ pub fn render(r: &RunResult, lang: Lang) -> String {
             esc(&a.quality.never_fired.join(", "))
         );
     }
-    tables_html(&mut o, &ts, &["data_quality", "suspects"]);
-    if let Some(t) = find(&ts, "rule_coverage") {
-        let _ = write!(o, "<details><summary>{}</summary>", esc(&t.title));
-        table_html(&mut o, t);
-        o.push_str("</details>");
-    }
-    o.push_str("</section>");
+    table_html(o, &tables::data_quality(r, l));
+    table_html(o, &tables::suspects(r, l));
+    let t = tables::rule_coverage(r, l);
+    let _ = write!(o, "<details><summary>{}</summary>", esc(&t.title));
+    table_html(o, &t);
+    o.push_str("</details>");
+}
 
-    // Method.
-    let _ = write!(o, r#"<section id="method"><h2>{}</h2>"#, sections[9].1);
+/// The method: where lines land, the rules file, numerator, denominator and scope (M2, M3, M5).
+fn method(o: &mut String, c: &Ctx<'_>) {
+    let r = c.r;
+    let l = c.l;
+    let num = c.num;
+    let den = &c.den;
     let scope_pools: Vec<String> = r
         .config
         .outside_scope
@@ -599,10 +721,9 @@ pub fn render(r: &RunResult, lang: Lang) -> String {
             "Amounts are exact to the öre; shares are shown with two decimals. The same run gives the same file.",
         )
     );
-    o.push_str("</section></main></body></html>\n");
-    o
 }
 
+/// The denominator as the report names it.
 fn den_label(r: &RunResult, l: Lang) -> String {
     match r.config.denominator {
         crate::config::Denominator::TotalCost => l.t(

@@ -463,3 +463,29 @@ fn bad_allocation_keys_are_refused_with_file_and_line() {
             .stderr(predicates::str::contains(message));
     }
 }
+
+#[test]
+fn every_table_is_defined_once_under_its_own_id() {
+    use itcost::report::tables::{Lang, TABLES};
+    let r = dalsland();
+    let mut seen = std::collections::BTreeSet::new();
+    for (id, table) in TABLES {
+        assert!(seen.insert(id), "table id '{id}' listed twice");
+        for lang in [Lang::Sv, Lang::En] {
+            let t = table(&r, lang);
+            assert_eq!(
+                t.id, id,
+                "TABLES lists '{id}' for a function building '{}'",
+                t.id
+            );
+            assert_eq!(
+                t.headers.len(),
+                t.keys.len(),
+                "{id}: a header per CSV column"
+            );
+            for row in &t.rows {
+                assert_eq!(row.len(), t.keys.len(), "{id}: a cell per column");
+            }
+        }
+    }
+}
