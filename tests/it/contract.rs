@@ -3,7 +3,7 @@
 //! Dalsland sample's summary.json, on a lenient run (for `inputs[].rejects[]`) and on a SIE file (for
 //! `inputs[].sie`, via `inspect --json`, which writes the same input object).
 
-use assert_cmd::Command;
+use crate::util::{itcost, root, temp_dir};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -53,18 +53,13 @@ fn walk(v: &Value, path: &str, out: &mut Keys) {
 }
 
 fn json_of(args: &[&str]) -> Value {
-    let out = Command::cargo_bin("itcost")
-        .expect("binary built")
-        .current_dir(crate::root())
-        .args(args)
-        .assert()
-        .success();
+    let out = itcost().current_dir(root()).args(args).assert().success();
     serde_json::from_slice(&out.get_output().stdout).expect("JSON output")
 }
 
 /// README's key list: object path → (keys, optional keys).
 fn readme_keys() -> BTreeMap<String, (BTreeSet<String>, BTreeSet<String>)> {
-    let readme = std::fs::read_to_string(crate::root().join("README.md")).unwrap();
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
     let start = readme
         .find("### Every key of `itcost.summary/1`")
         .expect("README has the key list");
@@ -97,7 +92,7 @@ fn readme_keys() -> BTreeMap<String, (BTreeSet<String>, BTreeSet<String>)> {
 
 #[test]
 fn readme_key_list_matches_the_wire_types_both_ways() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = temp_dir();
     let mut written = Keys::new();
     let dalsland = json_of(&[
         "run",
@@ -157,9 +152,9 @@ fn readme_key_list_matches_the_wire_types_both_ways() {
 fn the_external_denominator_keeps_both_spellings_until_summary_2() {
     // Documented in README ("Planned for itcost.summary/2"): the top level says external_total, the benchmark and
     // the municipalities say external. This is the contract of itcost.summary/1; changing it needs a new schema.
-    let dir = tempfile::tempdir().unwrap();
+    let dir = temp_dir();
     let config = dir.path().join("external.toml");
-    let ledger = crate::root().join("sample-ledgers/mellerud-2024.csv");
+    let ledger = root().join("sample-ledgers/mellerud-2024.csv");
     std::fs::write(
         &config,
         format!(

@@ -1,6 +1,7 @@
 //! Correctness at size: a generated ledger's run equals the generator's truth (timing is never asserted here;
 //! speed is measured in benches/).
 
+use crate::util::{itcost, temp_dir};
 #[test]
 fn large_generated_ledger_matches_its_truth_in_csv_and_parquet() {
     generated_ledger_matches_its_truth(200_000);
@@ -15,12 +16,11 @@ fn ten_million_lines_match_their_truth() {
 }
 
 fn generated_ledger_matches_its_truth(lines: usize) {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = temp_dir();
     let csv = dir.path().join("big.csv");
     let truth = itcost::generate::write_large(&csv, lines, 42).unwrap();
     let parquet = dir.path().join("big.parquet");
-    assert_cmd::Command::cargo_bin("itcost")
-        .unwrap()
+    itcost()
         .arg("convert")
         .arg(&csv)
         .arg("--out")
@@ -28,8 +28,7 @@ fn generated_ledger_matches_its_truth(lines: usize) {
         .assert()
         .success();
     for input in [&csv, &parquet] {
-        let out = assert_cmd::Command::cargo_bin("itcost")
-            .unwrap()
+        let out = itcost()
             .arg("run")
             .arg(input)
             .args(["--central-it", "1510,1511", "--json"])
