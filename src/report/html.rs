@@ -209,9 +209,17 @@ fn header(o: &mut String, c: &Ctx<'_>) {
     );
 }
 
-/// The summary: the group's share, the median, the IT cost, the cost to the target, how much of all IT sits in
-/// central IT, the conservation check and how many lie below each reference line (A1, A2, A4, A8, A9).
+/// The summary: the key figures, the conservation check and how many lie below each reference line (A1, A2, A8,
+/// A9).
 fn summary(o: &mut String, c: &Ctx<'_>) {
+    kpis(o, c);
+    conservation(o, c);
+    below_reference(o, c);
+}
+
+/// The key figures: the group's share, the median, the IT cost, the cost to the target and how much of all IT sits
+/// in central IT (A1, A4, A8, A9).
+fn kpis(o: &mut String, c: &Ctx<'_>) {
     let r = c.r;
     let l = c.l;
     let b = &c.r.benchmark;
@@ -270,6 +278,11 @@ fn summary(o: &mut String, c: &Ctx<'_>) {
         ),
     );
     o.push_str("</div>");
+}
+
+/// Whether every krona is accounted for, in every municipality (the conservation check).
+fn conservation(o: &mut String, c: &Ctx<'_>) {
+    let (r, l) = (c.r, c.l);
     let ok = r.municipalities.iter().all(|m| m.conservation.ok);
     let _ = write!(
         o,
@@ -287,6 +300,11 @@ fn summary(o: &mut String, c: &Ctx<'_>) {
             )
         }
     );
+}
+
+/// How many organisations lie below each reference line (A2).
+fn below_reference(o: &mut String, c: &Ctx<'_>) {
+    let (l, a) = (c.l, &c.r.analyses);
     for (label, n) in &a.view.below_reference {
         let _ = write!(
             o,
@@ -522,61 +540,8 @@ fn suppliers(o: &mut String, c: &Ctx<'_>) {
 fn what_if(o: &mut String, c: &Ctx<'_>) {
     let r = c.r;
     let l = c.l;
-    let b = &c.r.benchmark;
     let a = &c.r.analyses;
-    if b.target_share.is_some() {
-        let tb: Vec<Bar> = b
-            .rows
-            .iter()
-            .map(|row| Bar {
-                label: crate::compare::row_label(&b.rows, row),
-                value: row
-                    .cost_to_target
-                    .map(|k| k.0 as f64)
-                    .unwrap_or(0.0)
-                    .max(0.0),
-                text: format!(
-                    "{} kr ({})",
-                    row.cost_to_target
-                        .map(|k| format_kr(k.0))
-                        .unwrap_or_default(),
-                    row.increase
-                        .map(|x| format!("+{}", pct(x)))
-                        .unwrap_or_default()
-                ),
-                highlight: a.view.highlight.as_deref() == Some(row.name.as_str()),
-            })
-            .collect();
-        o.push_str(&svg::bars(
-            &format!(
-                "{} {}",
-                l.t("Ökning för att nå", "Increase to reach"),
-                b.target_share.map(pct).unwrap_or_default()
-            ),
-            &tb,
-            &[],
-        ));
-        let _ = write!(
-            o,
-            r#"<p class="note">{}: {} kr × {} = {} kr; {} kr − {} kr = {} kr.</p>"#,
-            l.t("Totalt", "Total"),
-            format_kr(b.total.denominator_value.0),
-            b.target_share.map(pct).unwrap_or_default(),
-            b.total
-                .at_target
-                .map(|k| format_kr(k.0))
-                .unwrap_or_default(),
-            b.total
-                .at_target
-                .map(|k| format_kr(k.0))
-                .unwrap_or_default(),
-            format_kr(b.total.it_cost.0),
-            b.total
-                .cost_to_target
-                .map(|k| format_kr(k.0))
-                .unwrap_or_default(),
-        );
-    }
+    cost_to_target(o, c);
     for sv in &a.savings {
         let _ = write!(
             o,
@@ -605,6 +570,66 @@ fn what_if(o: &mut String, c: &Ctx<'_>) {
     }
     table_html(o, &tables::savings(r, l));
     table_html(o, &tables::joint_org(r, l));
+}
+
+/// The cost of raising each municipality to the target share: the bars and the total's arithmetic (A9); nothing
+/// without a target.
+fn cost_to_target(o: &mut String, c: &Ctx<'_>) {
+    let (l, b, a) = (c.l, &c.r.benchmark, &c.r.analyses);
+    if b.target_share.is_none() {
+        return;
+    }
+    let tb: Vec<Bar> = b
+        .rows
+        .iter()
+        .map(|row| Bar {
+            label: crate::compare::row_label(&b.rows, row),
+            value: row
+                .cost_to_target
+                .map(|k| k.0 as f64)
+                .unwrap_or(0.0)
+                .max(0.0),
+            text: format!(
+                "{} kr ({})",
+                row.cost_to_target
+                    .map(|k| format_kr(k.0))
+                    .unwrap_or_default(),
+                row.increase
+                    .map(|x| format!("+{}", pct(x)))
+                    .unwrap_or_default()
+            ),
+            highlight: a.view.highlight.as_deref() == Some(row.name.as_str()),
+        })
+        .collect();
+    o.push_str(&svg::bars(
+        &format!(
+            "{} {}",
+            l.t("Ökning för att nå", "Increase to reach"),
+            b.target_share.map(pct).unwrap_or_default()
+        ),
+        &tb,
+        &[],
+    ));
+    let _ = write!(
+        o,
+        r#"<p class="note">{}: {} kr × {} = {} kr; {} kr − {} kr = {} kr.</p>"#,
+        l.t("Totalt", "Total"),
+        format_kr(b.total.denominator_value.0),
+        b.target_share.map(pct).unwrap_or_default(),
+        b.total
+            .at_target
+            .map(|k| format_kr(k.0))
+            .unwrap_or_default(),
+        b.total
+            .at_target
+            .map(|k| format_kr(k.0))
+            .unwrap_or_default(),
+        format_kr(b.total.it_cost.0),
+        b.total
+            .cost_to_target
+            .map(|k| format_kr(k.0))
+            .unwrap_or_default(),
+    );
 }
 
 /// Trends over the years: the share per municipality and year, and its change split into IT cost and denominator
