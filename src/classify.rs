@@ -7,6 +7,7 @@
 
 use crate::config::Municipality;
 use crate::error::{Error, Result};
+use crate::ingest::ledger::{KeepTexts, CODED, TEXT_SIG};
 use crate::rules::pattern::{any_code, CodePattern, TextMatch};
 use crate::rules::taxonomy::{AccountKind, Pool};
 use crate::rules::{KeyView, Outcome, RuleSet};
@@ -215,9 +216,8 @@ pub fn decide_among(
     if d.scope == Scope::NotIt && !d.it {
         d.suspect_candidate = rules.suspect.is_some();
         if let Some(s) = &rules.suspect {
-            d.suspect = s.matches_lower(k.account_text)
-                || s.matches_lower(k.supplier)
-                || s.matches_lower(k.text);
+            d.suspect =
+                s.matches_lower(k.account_text) || s.matches_lower(k.supplier) || k.text.matches(s);
         }
     }
     d
@@ -242,7 +242,7 @@ pub fn key_columns(
         keys.push("account_text");
     }
     if u.text {
-        keys.push("text");
+        keys.push(TEXT_SIG);
     }
     if u.counterpart || munis.values().any(|m| !m.internal_counterparts.is_empty()) {
         keys.push("counterpart");
@@ -295,7 +295,12 @@ pub fn classify(
     };
     let account_text = lower(get("account_text")?);
     let supplier = lower(get("supplier")?);
-    let text = lower(get("text")?);
+    let sigs: Vec<&[u8]> = if keys.contains(&TEXT_SIG) {
+        let c = distinct.column(TEXT_SIG)?.binary()?;
+        c.iter().map(|v| v.unwrap_or(&[])).collect()
+    } else {
+        vec![&[]; n]
+    };
     let counterpart = get("counterpart")?;
     let empty = MunicipalityKeys::default();
     // Rule index: per distinct account, the rules whose account condition can match it (a few hundred accounts
@@ -320,7 +325,7 @@ pub fn classify(
                 &account_text[i],
                 cost_centre[i].as_deref().unwrap_or(""),
                 &supplier[i],
-                &text[i],
+                rules.free_text(sigs[i]),
                 counterpart[i].as_deref().unwrap_or(""),
             );
             let cands = index.get(k.account).map(Vec::as_slice);
@@ -419,11 +424,11 @@ pub fn classified_lines(ledger: LazyFrame, rules: &RuleSet, c: &Classified) -> R
     if let Some(matcher) = &rules.suspect {
         let mut extra = lit(false);
         let mut helpers: Vec<String> = Vec::new();
-        for column in ["supplier", "text"] {
+        for column in ["supplier", TEXT_SIG] {
             if keys.contains(&column) {
                 continue;
             }
-            let (table, flag) = suspect_hits(&ledger, matcher, column)?;
+            let (table, flag) = suspect_hits(&ledger, rules, matcher, column)?;
             joined = joined.join(
                 table.lazy(),
                 [col(column)],
@@ -439,14 +444,20 @@ pub fn classified_lines(ledger: LazyFrame, rules: &RuleSet, c: &Classified) -> R
             )
             .drop(polars::prelude::cols(helpers));
     }
-    let joined = joined.drop(polars::prelude::cols(["it_suspect_candidate", "lines"]));
+    let joined = joined.drop(polars::prelude::cols([
+        "it_suspect_candidate",
+        "lines",
+        TEXT_SIG,
+    ]));
     Ok(joined)
 }
 
 /// The distinct values of `column` that contain a suspect keyword, as a table (`column`, `_{column}_hit` = true)
-/// to left-join onto lines; returns the table and the flag column's name.
+/// to left-join onto lines; returns the table and the flag column's name. The line text is judged by its
+/// signature (`text_sig`), coded texts (account text, supplier) by their lower-cased value.
 fn suspect_hits(
     ledger: &LazyFrame,
+    rules: &RuleSet,
     matcher: &TextMatch,
     column: &str,
 ) -> Result<(DataFrame, String)> {
@@ -455,22 +466,62 @@ fn suspect_hits(
         .select([col(column)])
         .unique(None, UniqueKeepStrategy::Any)
         .collect()?;
-    let all: Vec<&str> = values.column(column)?.str()?.iter().flatten().collect();
-    let hits: Vec<String> = all
-        .par_iter()
-        .filter(|v| !v.is_empty() && matcher.matches_lower(&v.to_lowercase()))
-        .map(|v| v.to_string())
-        .collect();
     let flag = format!("_{column}_hit");
+    let hits: Column = if column == TEXT_SIG {
+        let all: Vec<&[u8]> = values.column(column)?.binary()?.iter().flatten().collect();
+        let hits: Vec<&[u8]> = all
+            .into_iter()
+            .filter(|v| rules.free_text(v).matches(matcher))
+            .collect();
+        Column::new(column.into(), hits)
+    } else {
+        let all: Vec<&str> = values.column(column)?.str()?.iter().flatten().collect();
+        let hits: Vec<&str> = all
+            .par_iter()
+            .filter(|v| !v.is_empty() && matcher.matches_lower(&v.to_lowercase()))
+            .copied()
+            .collect();
+        Column::new(column.into(), hits)
+    };
     let n = hits.len();
     let table = DataFrame::new(
         n,
-        vec![
-            Column::new(column.into(), hits),
-            Column::new(flag.as_str().into(), vec![true; n]),
-        ],
+        vec![hits, Column::new(flag.as_str().into(), vec![true; n])],
     )?;
     Ok((table, flag))
+}
+
+/// Adds the line text's signature (`text_sig`) to a ledger frame that has none (line-by-line frames, and summed
+/// frames of readers that kept the text itself): one signature per distinct text.
+pub fn with_text_signatures(mut frame: DataFrame, rules: &RuleSet) -> Result<DataFrame> {
+    if frame
+        .get_column_names()
+        .iter()
+        .any(|c| c.as_str() == TEXT_SIG)
+    {
+        return Ok(frame);
+    }
+    let text = frame.column("text")?.str()?.clone();
+    let kw = &rules.text_keywords;
+    let mut scratch = crate::rules::keywords::SigScratch::default();
+    let mut cache: PlHashMap<&str, Vec<u8>> = PlHashMap::new();
+    let mut sig = Vec::new();
+    let mut sigs: Vec<Vec<u8>> = Vec::with_capacity(text.len());
+    for t in text.iter() {
+        let t = t.unwrap_or("");
+        if let Some(s) = cache.get(t) {
+            sigs.push(s.clone());
+            continue;
+        }
+        kw.signature_into(t, &mut scratch, &mut sig);
+        if cache.len() < 1 << 16 {
+            cache.insert(t, sig.clone());
+        }
+        sigs.push(sig.clone());
+    }
+    let col = Column::new(TEXT_SIG.into(), sigs);
+    frame.with_column(col)?;
+    Ok(frame)
 }
 
 /// The lines that look like IT but that no IT rule took (suspects), summed per municipality, account, account
@@ -500,8 +551,8 @@ pub fn suspect_lines(
     };
     let mut lines = ledger.clone();
     let mut any_hit = lit(false);
-    for column in ["account_text", "supplier", "text"] {
-        let (table, flag) = suspect_hits(ledger, matcher, column)?;
+    for column in ["account_text", "supplier", TEXT_SIG] {
+        let (table, flag) = suspect_hits(ledger, rules, matcher, column)?;
         lines = lines.join(
             table.lazy(),
             [col(column)],
@@ -544,4 +595,51 @@ pub fn suspect_lines(
         ])
         .collect()?;
     Ok(out)
+}
+
+/// The keys whose lines keep a sum per distinct text while a ledger is summed: the unclassified IT suspects
+/// (decided by [`decide`] on the key's coded values and its line-text signature, exactly as classification
+/// will), so the report's top suspect texts are exact while no other text is kept.
+pub struct SuspectTexts {
+    rules: std::sync::Arc<RuleSet>,
+    scope_pools: Vec<Pool>,
+    muni: MunicipalityKeys,
+}
+
+impl SuspectTexts {
+    /// For one municipality of a run.
+    pub fn new(
+        rules: std::sync::Arc<RuleSet>,
+        scope_pools: &[Pool],
+        muni: MunicipalityKeys,
+    ) -> SuspectTexts {
+        SuspectTexts {
+            rules,
+            scope_pools: scope_pools.to_vec(),
+            muni,
+        }
+    }
+}
+
+impl KeepTexts for SuspectTexts {
+    fn keeps_texts(&self, coded: &[&str; CODED], sig: &[u8]) -> bool {
+        if self.rules.suspect.is_none() {
+            return false;
+        }
+        // Coded values in KEY_FIELDS order: account, account text, cost centre, department, project,
+        // counterpart, supplier.
+        let account_text = coded[1].to_lowercase();
+        let supplier = coded[6].to_lowercase();
+        let cc = coded[2];
+        let k = KeyView {
+            account: coded[0],
+            account_text: &account_text,
+            cost_centre: cc,
+            supplier: &supplier,
+            text: self.rules.free_text(sig),
+            counterpart: coded[5],
+            central_it: !cc.is_empty() && any_code(&self.muni.central_it, cc),
+        };
+        decide(&self.rules, &self.scope_pools, &self.muni, &k).suspect
+    }
 }

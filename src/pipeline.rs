@@ -2,10 +2,14 @@
 //! `report` renders what it returns.
 
 use crate::aggregate::{aggregate, MunicipalityInput, MunicipalityResult};
-use crate::classify::{classified_lines, classify, suspect_lines, Classified, MunicipalityKeys};
+use crate::classify::{
+    classified_lines, classify, suspect_lines, with_text_signatures, Classified, MunicipalityKeys,
+    SuspectTexts,
+};
 use crate::compare::{benchmark, Benchmark};
 use crate::config::RunConfig;
 use crate::error::{Error, Result};
+use crate::ingest::ledger::KeyPlan;
 use crate::ingest::{read_ledger, IngestReport, ReadOptions};
 use crate::rules::RuleSet;
 use polars::prelude::*;
@@ -67,6 +71,25 @@ pub fn run(config: RunConfig) -> Result<RunResult> {
             _ => m.name.clone(),
         })
         .collect();
+    let munis: HashMap<String, MunicipalityKeys> = config
+        .municipalities
+        .iter()
+        .zip(&unit_ids)
+        .map(|(m, id)| (id.clone(), MunicipalityKeys::from(m)))
+        .collect();
+    // What the readers keep of a line's free text: its keyword signature, and the texts of suspect keys only.
+    let shared_rules = std::sync::Arc::new(rules.clone());
+    let plans: Vec<KeyPlan> = unit_ids
+        .iter()
+        .map(|id| KeyPlan {
+            keywords: rules.text_keywords.clone(),
+            keep_texts: Some(std::sync::Arc::new(SuspectTexts::new(
+                shared_rules.clone(),
+                &config.outside_scope,
+                munis.get(id).cloned().unwrap_or_default(),
+            ))),
+        })
+        .collect();
     // Read every file in parallel (each file is parsed by one thread).
     let jobs: Vec<(usize, &std::path::PathBuf)> = config
         .municipalities
@@ -88,6 +111,7 @@ pub fn run(config: RunConfig) -> Result<RunResult> {
                 lenient: config.lenient,
                 summed: !config.keep_lines,
                 vouchers: m.ledgers.len() > 1,
+                plan: Some(plans[*i].clone()),
             };
             read_ledger(path, &opts).map(|ing| (*i, ing))
         })
@@ -113,6 +137,7 @@ pub fn run(config: RunConfig) -> Result<RunResult> {
         inputs[i].warnings.push(p);
     }
     for f in eager {
+        let f = with_text_signatures(f, &rules)?;
         // Line-by-line frames count one line per row; summed frames carry their own `lines`.
         let lf = if f.get_column_names().iter().any(|c| c.as_str() == "lines") {
             f.lazy()
@@ -122,12 +147,6 @@ pub fn run(config: RunConfig) -> Result<RunResult> {
         frames.push(lf);
     }
     let ledger = concat(frames, UnionArgs::default())?;
-    let munis: HashMap<String, MunicipalityKeys> = config
-        .municipalities
-        .iter()
-        .zip(&unit_ids)
-        .map(|(m, id)| (id.clone(), MunicipalityKeys::from(m)))
-        .collect();
     trace.mark("read");
     let classified = classify(ledger.clone(), &rules, &config.outside_scope, &munis)?;
     trace.mark("classify");

@@ -93,8 +93,8 @@ pub fn run(a: ExplainArgs) -> Result<()> {
         central_it: central,
         internal_counterparts: Vec::new(),
     };
-    let key = OwnedKey::new(&line);
-    let decision = decide(&rules, &scope_pools, &muni, &key.view(&muni));
+    let key = OwnedKey::new(&line, &rules);
+    let decision = decide(&rules, &scope_pools, &muni, &key.view(&rules, &muni));
     emit(&text(&Explained {
         origin,
         line: &line,

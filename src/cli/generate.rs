@@ -19,6 +19,12 @@ pub struct GenerateArgs {
     /// Random seed.
     #[arg(long, default_value_t = 1)]
     seed: u64,
+    /// With --lines: every line's text names its own invoice (as many distinct texts as lines).
+    #[arg(long)]
+    unique_text: bool,
+    /// With --lines: write UTF-8 instead of Windows-1252.
+    #[arg(long)]
+    utf8: bool,
 }
 
 /// Writes the samples (one line printed per file) or the large ledger (its true totals printed as JSON).
@@ -31,7 +37,11 @@ pub fn run(a: GenerateArgs) -> Result<()> {
     }
     match (a.lines, &a.out) {
         (Some(n), Some(out)) => {
-            let truth = crate::generate::write_large(out, n, a.seed)?;
+            let opts = crate::generate::LargeOptions {
+                unique_text: a.unique_text,
+                utf8: a.utf8,
+            };
+            let truth = crate::generate::write_large_with(out, n, a.seed, opts)?;
             println!(
                 "{}",
                 serde_json::to_string_pretty(&truth).unwrap_or_default()

@@ -2,9 +2,47 @@
 
 use super::*;
 
+/// How a large ledger is written (see [`write_large_with`]).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LargeOptions {
+    /// Every line's text names its own invoice (`Faktura 1004711 Dustin datorer mars`), as exports from Raindance,
+    /// Unit4 and Visma do: as many distinct texts as lines. Off: texts repeat (13 variants).
+    pub unique_text: bool,
+    /// Write UTF-8 instead of Windows-1252.
+    pub utf8: bool,
+}
+
+/// Swedish month names, for invoice texts.
+const MONTHS: [&str; 12] = [
+    "januari",
+    "februari",
+    "mars",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "augusti",
+    "september",
+    "oktober",
+    "november",
+    "december",
+];
+
 /// Writes one large Raindance-style ledger of `n` lines (central IT cost centres `1510`, `1511`), streaming;
-/// returns its truth.
+/// returns its truth. Windows-1252, texts that repeat: [`write_large_with`] for other options.
 pub fn write_large(path: &Path, n: usize, seed: u64) -> Result<GeneratedTruth> {
+    write_large_with(path, n, seed, LargeOptions::default())
+}
+
+/// [`write_large`] with options. The amounts, accounts, cost centres and suppliers drawn for a seed are the same
+/// whatever the options (the text of a unique-text line is built from values drawn anyway), so the truth of a
+/// seed is the same too.
+pub fn write_large_with(
+    path: &Path,
+    n: usize,
+    seed: u64,
+    opts: LargeOptions,
+) -> Result<GeneratedTruth> {
     let f = std::fs::File::create(path).map_err(|e| Error::io(path, e))?;
     let mut w = std::io::BufWriter::with_capacity(1 << 20, f);
     let mut rng = Rng::new(seed);
@@ -45,9 +83,17 @@ pub fn write_large(path: &Path, n: usize, seed: u64) -> Result<GeneratedTruth> {
         ..Default::default()
     };
     let io = |e: std::io::Error| Error::io(path, e);
-    w.write_all(&encoding_rs::WINDOWS_1252.encode("Konto;Kontotext;Ansvar;Verksamhet;Motpart;Verifikationsnummer;Bokföringsdatum;Leverantör;Text;Belopp\r\n").0)
+    let encode = |s: &str| -> Vec<u8> {
+        if opts.utf8 {
+            s.as_bytes().to_vec()
+        } else {
+            encoding_rs::WINDOWS_1252.encode(s).0.into_owned()
+        }
+    };
+    w.write_all(&encode("Konto;Kontotext;Ansvar;Verksamhet;Motpart;Verifikationsnummer;Bokföringsdatum;Leverantör;Text;Belopp\r\n"))
         .map_err(io)?;
     let mut buf = String::with_capacity(256);
+    let mut text = String::with_capacity(96);
     for i in 0..n {
         let mut x = rng.below(total_w);
         let mut pick = catalogue[0];
@@ -84,22 +130,54 @@ pub fn write_large(path: &Path, n: usize, seed: u64) -> Result<GeneratedTruth> {
         };
         let month = 1 + (i * 12 / n.max(1)) as u32;
         let day = 1 + rng.below(28);
+        let department = 100 + rng.below(900);
+        let base_text = *rng.pick(NON_IT_TEXTS);
+        let voucher = 1_000_000 + i;
+        text.clear();
+        if opts.unique_text {
+            // "Faktura 1004711 Dustin Månadsfaktura mars": the invoice (voucher) number makes every text distinct.
+            use std::fmt::Write as _;
+            // One purchase in 40 is a computer accessory bought on a non-IT account ("Faktura 1004760 Dustin
+            // datortillbehör mars"): an unclassified IT suspect (it stays in not-IT, so the truth is unchanged).
+            let accessory = a.class == Class::Purchase && i % 40 == 0;
+            let who = if accessory {
+                "Dustin"
+            } else {
+                supplier.split_whitespace().next().unwrap_or("")
+            };
+            let what = if accessory {
+                "datortillbehör"
+            } else {
+                base_text
+            };
+            let _ = write!(text, "Faktura {voucher} ");
+            if !who.is_empty() {
+                let _ = write!(text, "{who} ");
+            }
+            let _ = write!(text, "{} {}", what, MONTHS[(month - 1) as usize]);
+        } else {
+            text.push_str(base_text);
+        }
         buf.clear();
         buf.push_str(&format!(
             "{};{};{};{};;{};2024-{:02}-{:02};{};{};{}\r\n",
             a.code,
             a.text,
             cc,
-            100 + rng.below(900),
-            1_000_000 + i,
+            department,
+            voucher,
             month,
             day,
             supplier,
-            rng.pick(NON_IT_TEXTS),
+            text,
             format_sv(amount)
         ));
-        w.write_all(&encoding_rs::WINDOWS_1252.encode(&buf).0)
-            .map_err(io)?;
+        if opts.utf8 {
+            w.write_all(buf.as_bytes()).map_err(io)?;
+        } else {
+            w.write_all(&encoding_rs::WINDOWS_1252.encode(&buf).0)
+                .map_err(io)?;
+        }
     }
     w.flush().map_err(io)?;
     Ok(truth)

@@ -249,5 +249,5 @@ impl GeneratedTruth {
     }
 }
 
-pub use large::write_large;
+pub use large::{write_large, write_large_with, LargeOptions};
 pub use samples::{sample_truths, write_samples, DALSLAND_CONFIG, DALSLAND_WORK_AREAS};

@@ -83,6 +83,7 @@ pub fn convert(
                 sheet: job.sheet.clone(),
                 strict,
                 lenient: false,
+                plan: None,
             },
         )?;
         for w in &ing.report.warnings {

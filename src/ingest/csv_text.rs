@@ -2,7 +2,7 @@
 
 use super::columns::{ColumnMap, Field};
 use super::detect::{decode, delimiter_name, sniff_delimiter, Encoding};
-use super::ledger::{KeySums, LedgerBuilder};
+use super::ledger::{KeyPlan, KeySums, LedgerBuilder};
 use crate::error::{Error, Result};
 use rayon::prelude::*;
 use std::borrow::Cow;
@@ -151,8 +151,9 @@ pub fn read_summed(
     explicit: &BTreeMap<Field, String>,
     lenient: bool,
     vouchers: bool,
+    plan: Option<&KeyPlan>,
 ) -> Result<Option<Summed>> {
-    read_summed_blocks(path, explicit, lenient, vouchers, BLOCK_BYTES)
+    read_summed_blocks(path, explicit, lenient, vouchers, plan, BLOCK_BYTES)
 }
 
 /// [`read_summed`] with a given block size (tests use tiny blocks to cross many block boundaries).
@@ -161,6 +162,7 @@ pub fn read_summed_blocks(
     explicit: &BTreeMap<Field, String>,
     lenient: bool,
     vouchers: bool,
+    plan: Option<&KeyPlan>,
     block_bytes: usize,
 ) -> Result<Option<Summed>> {
     use std::io::Read;
@@ -199,7 +201,7 @@ pub fn read_summed_blocks(
     let threads = rayon::current_num_threads().max(1);
     let mut accs: Vec<(KeySums, i64, Vec<super::Reject>)> = (0..threads)
         .map(|_| {
-            let mut k = KeySums::default();
+            let mut k = KeySums::with_plan(plan.cloned());
             k.keep_vouchers = vouchers;
             (k, 0, Vec::new())
         })

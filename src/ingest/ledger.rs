@@ -15,6 +15,7 @@
 
 use super::columns::Field;
 use crate::error::Result;
+use crate::rules::keywords::{SigScratch, TextKeywords};
 use polars::prelude::*;
 use std::hash::BuildHasher;
 
@@ -155,29 +156,74 @@ impl LineSink for LedgerBuilder {
     }
 }
 
-/// The text fields (indexes into [`TEXT_FIELDS`]) that a summed ledger keeps per key: everything rules,
-/// departments, suppliers and suspects look at. Function, activity, project, object and voucher are not kept.
-pub const KEY_FIELDS: [usize; 7] = [0, 1, 2, 3, 8, 9, 10];
+/// The text fields (indexes into [`TEXT_FIELDS`]) that a summed ledger keeps per key: the coded values rules,
+/// departments, suppliers and suspects look at (account, account text, cost centre, department, project,
+/// counterpart, supplier), then the line text. Function, activity, object and voucher are not kept.
+pub const KEY_FIELDS: [usize; 8] = [0, 1, 2, 3, 6, 8, 9, 10];
+
+/// How many of [`KEY_FIELDS`] are coded values (the line text comes last).
+pub const CODED: usize = 7;
+
+/// Decides, once per new key, whether the lines of a key keep their texts (a summed reader asks it; `classify`
+/// implements it: the key's lines are unclassified IT suspects, whose top texts the report lists exactly).
+pub trait KeepTexts: Send + Sync {
+    /// True when the lines with these coded values (in [`KEY_FIELDS`] order, the first [`CODED`]) and this line
+    /// text signature must keep a sum per distinct text.
+    fn keeps_texts(&self, coded: &[&str; CODED], sig: &[u8]) -> bool;
+}
+
+/// What a summed reader needs from the rules, set before reading: the free-text automaton (the line text is
+/// kept only as its signature) and which keys keep their texts.
+#[derive(Clone)]
+pub struct KeyPlan {
+    /// The rule set's free-text keywords ([`crate::rules::RuleSet::text_keywords`]).
+    pub keywords: std::sync::Arc<TextKeywords>,
+    /// Which keys keep a sum per distinct text (None: none do).
+    pub keep_texts: Option<std::sync::Arc<dyn KeepTexts>>,
+}
+
+impl std::fmt::Debug for KeyPlan {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KeyPlan")
+            .field("keywords", &self.keywords.len())
+            .field("keep_texts", &self.keep_texts.is_some())
+            .finish()
+    }
+}
+
+/// Per distinct text of a key that keeps its texts: sum, lines, first line.
+type TextSums = PlHashMap<Box<str>, (i64, u64, u32)>;
 
 struct KeyEntry {
-    /// The key's fields packed into one allocation: seven u32 lengths, then the bytes (one memory region to
-    /// compare, instead of seven pointers to chase).
+    /// The key's fields packed into one allocation: eight u32 lengths, then the bytes (one memory region to
+    /// compare, instead of eight pointers to chase). The last field is the line text's signature (with a plan)
+    /// or the line text itself (without).
     key: Box<[u8]>,
     first_line: u32,
     sum: i64,
     lines: u64,
     next: u32,
+    /// Sums per distinct text, for the keys the plan says keep them.
+    texts: Option<Box<TextSums>>,
 }
 
-/// Lines summed per distinct key (account, account text, cost centre, department, counterpart, supplier, text),
-/// with the months, the year's periods and the vouchers seen: what a run needs, in memory that grows with the
-/// distinct keys, not with the lines.
+/// Lines summed per distinct key, with the months, the year's periods and the vouchers seen: what a run needs, in
+/// memory that grows with the distinct keys, not with the lines.
+///
+/// A key is the coded values of a line (account, account text, cost centre, department, project, counterpart,
+/// supplier) and, with a [`KeyPlan`], only the *signature* of its line text (which of the rules' free-text
+/// keywords it holds): a ledger whose every line names its own invoice has as many keys as one whose texts
+/// repeat. The keys the plan marks (the IT suspects) also keep a sum per distinct text, for the report's top
+/// texts. Without a plan the text itself is part of the key (readers that know no rules).
 #[derive(Default)]
 pub struct KeySums {
     index: PlHashMap<u64, u32>,
     entries: Vec<KeyEntry>,
     hasher: PlRandomState,
     packed: Vec<u8>,
+    plan: Option<KeyPlan>,
+    scratch: SigScratch,
+    sig: Vec<u8>,
     /// Lines per period `YYYYMM` (for the months present and the most common year).
     pub periods: std::collections::BTreeMap<i32, u64>,
     /// Distinct voucher numbers (for the overlap check between files).
@@ -188,30 +234,49 @@ pub struct KeySums {
     pub keep_vouchers: bool,
 }
 
-fn pack(out: &mut Vec<u8>, key: &[&str; 7]) {
+fn pack(out: &mut Vec<u8>, coded: &[&str; CODED], last: &[u8]) {
     out.clear();
-    for f in key {
+    for f in coded {
         out.extend_from_slice(&(f.len() as u32).to_le_bytes());
     }
-    for f in key {
+    out.extend_from_slice(&(last.len() as u32).to_le_bytes());
+    for f in coded {
         out.extend_from_slice(f.as_bytes());
     }
+    out.extend_from_slice(last);
 }
 
-fn unpack(key: &[u8]) -> [&str; 7] {
-    let mut at = 28;
-    std::array::from_fn(|i| {
+/// The coded values and the last field (text or signature bytes) of a packed key.
+fn unpack(key: &[u8]) -> ([&str; CODED], &[u8]) {
+    let mut at = 4 * (CODED + 1);
+    let mut field = |i: usize| {
         let mut len = [0u8; 4];
         len.copy_from_slice(&key[i * 4..i * 4 + 4]);
         let n = u32::from_le_bytes(len) as usize;
-        let s = std::str::from_utf8(&key[at..at + n]).unwrap_or("");
+        let s = &key[at..at + n];
         at += n;
         s
-    })
+    };
+    let coded = std::array::from_fn(|i| std::str::from_utf8(field(i)).unwrap_or(""));
+    (coded, field(CODED))
 }
 
 impl KeySums {
-    fn add_packed(&mut self, first_line: u32, sum: i64, lines: u64) {
+    /// Empty sums that read line texts through `plan` (None: the text itself is part of the key).
+    pub fn with_plan(plan: Option<KeyPlan>) -> KeySums {
+        KeySums {
+            plan,
+            ..KeySums::default()
+        }
+    }
+
+    /// The plan this reader sums with.
+    pub fn plan(&self) -> Option<&KeyPlan> {
+        self.plan.as_ref()
+    }
+
+    /// Adds to the key in `self.packed`; returns its entry index.
+    fn add_packed(&mut self, first_line: u32, sum: i64, lines: u64) -> usize {
         let h = self.hasher.hash_one(&self.packed[..]);
         let mut at = self.index.get(&h).copied().unwrap_or(u32::MAX);
         let head = at;
@@ -221,18 +286,77 @@ impl KeySums {
                 e.sum += sum;
                 e.lines += lines;
                 e.first_line = e.first_line.min(first_line);
-                return;
+                return at as usize;
             }
             at = e.next;
         }
+        let texts = match &self.plan {
+            Some(KeyPlan {
+                keep_texts: Some(k),
+                ..
+            }) => {
+                let (coded, sig) = unpack(&self.packed);
+                k.keeps_texts(&coded, sig).then(Box::default)
+            }
+            _ => None,
+        };
         self.entries.push(KeyEntry {
             key: self.packed.as_slice().into(),
             first_line,
             sum,
             lines,
             next: head,
+            texts,
         });
         self.index.insert(h, (self.entries.len() - 1) as u32);
+        self.entries.len() - 1
+    }
+
+    fn add_text(&mut self, entry: usize, text: &str, first_line: u32, sum: i64, lines: u64) {
+        if let Some(t) = &mut self.entries[entry].texts {
+            match t.get_mut(text) {
+                Some(e) => {
+                    e.0 += sum;
+                    e.1 += lines;
+                    e.2 = e.2.min(first_line);
+                }
+                None => {
+                    t.insert(text.into(), (sum, lines, first_line));
+                }
+            }
+        }
+    }
+
+    /// Adds lines summed elsewhere (a reader that sums per dictionary value, say): `coded` in [`KEY_FIELDS`]
+    /// order, the line text, and its signature under the plan's keywords (computed once per distinct text with
+    /// [`TextKeywords::signature_into`]; ignored without a plan, when the text itself is the key's last field).
+    /// `first_line` is the first line of these lines, `sum` their amount in öre, `lines` how many. Periods and
+    /// vouchers are added with [`KeySums::add_period`] and `vouchers`.
+    pub fn add_summed(
+        &mut self,
+        coded: &[&str; CODED],
+        text: &str,
+        sig: &[u8],
+        first_line: u32,
+        sum: i64,
+        lines: u64,
+    ) {
+        let last = if self.plan.is_some() {
+            sig
+        } else {
+            text.as_bytes()
+        };
+        pack(&mut self.packed, coded, last);
+        let e = self.add_packed(first_line, sum, lines);
+        if self.plan.is_some() {
+            self.add_text(e, text, first_line, sum, lines);
+        }
+        self.lines += lines;
+    }
+
+    /// Counts `lines` lines in period `YYYYMM`.
+    pub fn add_period(&mut self, period: i32, lines: u64) {
+        *self.periods.entry(period).or_default() += lines;
     }
 
     /// Number of distinct keys.
@@ -245,12 +369,32 @@ impl KeySums {
         self.entries.is_empty()
     }
 
-    /// Adds another chunk's sums.
+    /// Number of (key, text) sums kept for the keys that keep their texts.
+    pub fn kept_texts(&self) -> usize {
+        self.entries
+            .iter()
+            .filter_map(|e| e.texts.as_ref())
+            .map(|t| t.len())
+            .sum()
+    }
+
+    /// Adds another chunk's sums (read with the same plan).
     pub fn merge(&mut self, other: KeySums) {
         for e in other.entries {
             self.packed.clear();
             self.packed.extend_from_slice(&e.key);
-            self.add_packed(e.first_line, e.sum, e.lines);
+            let at = self.add_packed(e.first_line, e.sum, e.lines);
+            if let Some(texts) = e.texts {
+                match &mut self.entries[at].texts {
+                    Some(mine) if mine.is_empty() => *mine = texts,
+                    Some(_) => {
+                        for (t, (s, n, f)) in *texts {
+                            self.add_text(at, &t, f, s, n);
+                        }
+                    }
+                    None => {}
+                }
+            }
         }
         for (p, n) in other.periods {
             *self.periods.entry(p).or_default() += n;
@@ -259,37 +403,82 @@ impl KeySums {
         self.lines += other.lines;
     }
 
-    /// The summed ledger in the canonical columns plus `lines` (lines per key); `line` is the key's first line,
-    /// non-key text fields are empty, `date` and `period` are null.
+    /// The summed ledger in the canonical columns plus `lines` (lines per row) and, with a plan, `text_sig` (the
+    /// line text's signature, Binary): one row per key, or per distinct text for the keys that keep their texts
+    /// (`text` is empty otherwise). `line` is the row's first line, other text fields are empty, `date` and
+    /// `period` are null.
     pub fn finish(self, file: &str, municipality: &str, year: Option<i32>) -> Result<DataFrame> {
-        let n = self.entries.len();
+        let n = self.entries.len() + self.kept_texts();
         let mut b = LedgerBuilder::with_capacity(n);
         let mut lines = Vec::with_capacity(n);
+        let mut sigs: Vec<&[u8]> = Vec::with_capacity(n);
+        let with_plan = self.plan.is_some();
         for e in &self.entries {
+            let (coded, last) = unpack(&e.key);
             let mut text = [""; 12];
-            for (slot, f) in KEY_FIELDS.iter().zip(unpack(&e.key)) {
+            for (slot, f) in KEY_FIELDS.iter().zip(coded) {
                 text[*slot] = f;
             }
-            b.push(&LineValues {
-                text,
-                line: e.first_line,
-                date: None,
-                period: None,
-                amount_ore: e.sum,
-            });
-            lines.push(e.lines as i64);
+            let mut row = |t: &str, first: u32, sum: i64, n: u64| {
+                let mut v = text;
+                v[10] = t;
+                b.push(&LineValues {
+                    text: v,
+                    line: first,
+                    date: None,
+                    period: None,
+                    amount_ore: sum,
+                });
+                lines.push(n as i64);
+                sigs.push(last);
+            };
+            match (&e.texts, with_plan) {
+                (Some(ts), _) => {
+                    // Sorted, so the frame is the same whatever the thread that met a text first.
+                    let mut ts: Vec<_> = ts.iter().collect();
+                    ts.sort_unstable_by(|a, b| a.0.cmp(b.0));
+                    for (t, (s, n, f)) in ts {
+                        row(t, *f, *s, *n);
+                    }
+                }
+                (None, true) => row("", e.first_line, e.sum, e.lines),
+                (None, false) => row(
+                    std::str::from_utf8(last).unwrap_or(""),
+                    e.first_line,
+                    e.sum,
+                    e.lines,
+                ),
+            }
         }
         let mut df = b.finish(file, municipality, year)?;
         df.with_column(Column::new("lines".into(), lines))?;
+        if with_plan {
+            df.with_column(Column::new(TEXT_SIG.into(), sigs))?;
+        }
         Ok(df)
     }
 }
 
+/// The column of a summed ledger (and of a classified key table) that holds the line text's signature.
+pub const TEXT_SIG: &str = "text_sig";
+
 impl LineSink for KeySums {
     fn push(&mut self, v: &LineValues<'_>) {
-        let key: [&str; 7] = std::array::from_fn(|i| v.text[KEY_FIELDS[i]]);
-        pack(&mut self.packed, &key);
-        self.add_packed(v.line, v.amount_ore, 1);
+        let coded: [&str; CODED] = std::array::from_fn(|i| v.text[KEY_FIELDS[i]]);
+        let text = v.text[10];
+        match &self.plan {
+            Some(plan) => {
+                plan.keywords
+                    .signature_into(text, &mut self.scratch, &mut self.sig);
+                pack(&mut self.packed, &coded, &self.sig);
+                let e = self.add_packed(v.line, v.amount_ore, 1);
+                self.add_text(e, text, v.line, v.amount_ore, 1);
+            }
+            None => {
+                pack(&mut self.packed, &coded, text.as_bytes());
+                self.add_packed(v.line, v.amount_ore, 1);
+            }
+        }
         if let Some(p) = v.period {
             *self.periods.entry(p).or_default() += 1;
         }

@@ -45,6 +45,9 @@ pub struct ReadOptions {
     /// With `summed`: keep the distinct voucher numbers (for the overlap check when a municipality has several
     /// files; off otherwise, as they grow with the file).
     pub vouchers: bool,
+    /// With `summed`: what the rules can see of a line's free text (see [`ledger::KeyPlan`]); None keeps the
+    /// text itself in the key.
+    pub plan: Option<ledger::KeyPlan>,
 }
 
 /// A line set aside in lenient mode (written to `rejects.csv`).
@@ -208,7 +211,13 @@ pub fn read_ledger(path: &Path, opts: &ReadOptions) -> Result<Ingested> {
         return parquet::read(path, opts, detected_by);
     }
     if format == Format::DelimitedText && opts.summed {
-        if let Some(s) = csv_text::read_summed(path, &opts.columns, opts.lenient, opts.vouchers)? {
+        if let Some(s) = csv_text::read_summed(
+            path,
+            &opts.columns,
+            opts.lenient,
+            opts.vouchers,
+            opts.plan.as_ref(),
+        )? {
             return summed_ledger(path, opts, detected_by, s);
         }
     }

@@ -36,7 +36,7 @@ pub struct Explained<'a> {
 pub fn text(e: &Explained<'_>) -> String {
     let (v, rules, d) = (e.line, e.rules, e.decision);
     let (scope_pools, scope_name) = e.scope;
-    let key = e.key.view(e.muni);
+    let key = e.key.view(e.rules, e.muni);
     let is_central = key.central_it;
     let mut o = String::new();
     outln!(o, "line        {}", e.origin);

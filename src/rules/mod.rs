@@ -3,10 +3,12 @@
 //! The typed form ([`RuleSet`]) is independent of polars: `classify` evaluates it over distinct key tuples, and the
 //! same form can be compiled to SQL for a distributed engine. The file format is documented in `rules/README.md`.
 
+pub mod keywords;
 pub mod parse;
 pub mod pattern;
 pub mod taxonomy;
 
+use keywords::{FreeText, TextKeywords};
 use pattern::{any_code, CodePattern, TextMatch};
 use taxonomy::{AccountKind, Pool, SubPool, Tower};
 
@@ -37,6 +39,9 @@ pub struct RuleSet {
     /// Things worth knowing that do not make the file invalid (overlapping account ranges with different
     /// outcomes: the earlier rule wins on the overlap). `itcost check` prints them.
     pub notes: Vec<String>,
+    /// The automaton over every keyword and regex the rules' `text` conditions and the suspect list look for in
+    /// the line text: a line's text is seen only through its signature (see [`keywords`]).
+    pub text_keywords: std::sync::Arc<TextKeywords>,
 }
 
 /// What marks a line as an internal transaction.
@@ -104,7 +109,8 @@ pub enum Outcome {
     Exclude(String),
 }
 
-/// The values of one distinct key tuple that rules look at (texts lower-cased once).
+/// The values of one distinct key tuple that rules look at (coded texts lower-cased once; the free line text as
+/// its keyword signature).
 #[derive(Debug, Clone, Copy)]
 pub struct KeyView<'a> {
     /// Account code.
@@ -115,8 +121,8 @@ pub struct KeyView<'a> {
     pub cost_centre: &'a str,
     /// Supplier, lower case.
     pub supplier: &'a str,
-    /// Line text, lower case.
-    pub text: &'a str,
+    /// Line text: which of the rule set's free-text keywords it holds.
+    pub text: FreeText<'a>,
     /// Counterpart code.
     pub counterpart: &'a str,
     /// Whether the cost centre is one of the municipality's central IT cost centres.
@@ -144,7 +150,7 @@ impl Conditions {
                 .supplier
                 .as_ref()
                 .is_none_or(|m| m.matches_lower(k.supplier))
-            && self.text.as_ref().is_none_or(|m| m.matches_lower(k.text))
+            && self.text.as_ref().is_none_or(|m| k.text.matches(m))
     }
 
     /// True when no condition is given (the rule matches every line).
@@ -242,6 +248,15 @@ impl KeyUse {
 }
 
 impl RuleSet {
+    /// The free text of a line as classification sees it: the signature of `sig` under this rule set's
+    /// [`RuleSet::text_keywords`].
+    pub fn free_text<'a>(&'a self, sig: &'a [u8]) -> FreeText<'a> {
+        FreeText {
+            keywords: &self.text_keywords,
+            sig,
+        }
+    }
+
     /// The kind of an account: the most specific matching `[accounts]` pattern, or None if no class covers it.
     pub fn account_kind(&self, account: &str) -> Option<AccountKind> {
         self.accounts

@@ -338,7 +338,14 @@ pub fn parse_rules(src: &str, source: RulesSource<'_>) -> Result<RuleSet> {
             }
         }
     }
+    let text_keywords = std::sync::Arc::new(super::keywords::TextKeywords::new(
+        rules
+            .iter()
+            .filter_map(|r| r.when.text.as_ref())
+            .chain(suspect.as_ref()),
+    ));
     Ok(RuleSet {
+        text_keywords,
         notes,
         source: file,
         name: raw.name.unwrap_or_else(|| "rules".into()),

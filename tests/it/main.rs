@@ -7,6 +7,7 @@ mod contract;
 mod dalsland;
 mod formats;
 mod inputs;
+mod memory;
 mod properties;
 mod rules_files;
 mod size;

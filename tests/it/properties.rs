@@ -135,3 +135,99 @@ proptest! {
         let _ = itcost::rules::parse_rules(&head, itcost::rules::RulesSource::Builtin("fuzz"));
     }
 }
+
+/// Keywords and texts over Swedish letters (both cases), digits, hyphens, underscores and spaces: short keywords
+/// (whole words), long ones (anywhere), and words that overlap themselves ("a-a", "aa").
+fn swedish(max: usize) -> impl Strategy<Value = String> {
+    proptest::collection::vec(
+        prop_oneof![
+            Just('a'),
+            Just('A'),
+            Just('å'),
+            Just('Å'),
+            Just('ä'),
+            Just('Ä'),
+            Just('ö'),
+            Just('Ö'),
+            Just('t'),
+            Just('i'),
+            Just('1'),
+            Just('-'),
+            Just('_'),
+            Just(' '),
+        ],
+        0..max,
+    )
+    .prop_map(|v| v.into_iter().collect())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    /// Deciding from a text's keyword signature gives what matching the text itself gives, for every matcher of
+    /// the automaton (keyword lists and regexes) and for the first rule that decides.
+    #[test]
+    fn signature_decisions_equal_text_matching(
+        lists in proptest::collection::vec(proptest::collection::vec(swedish(6), 1..4), 1..5),
+        texts in proptest::collection::vec(swedish(24), 1..8),
+    ) {
+        use itcost::rules::keywords::TextKeywords;
+        use itcost::rules::pattern::TextMatch;
+        let mut matchers: Vec<TextMatch> = lists
+            .iter()
+            .filter_map(|l| TextMatch::keywords(l).ok())
+            .collect();
+        matchers.push(TextMatch::regex(r"\bå[a-z]*\b").unwrap());
+        let kw = TextKeywords::new(&matchers);
+        for text in &texts {
+            let sig = kw.signature(text);
+            let lower = text.to_lowercase();
+            for m in &matchers {
+                prop_assert_eq!(kw.matches(m, sig.as_bytes()), m.matches_lower(&lower), "text {:?} matcher {:?}", text, m);
+            }
+        }
+        // The same through a rules file: the first rule whose text condition matches decides.
+        let mut toml = String::from("[accounts]\ncost = [\"6*\"]\n[suspect]\nkeywords = [\"åa\"]\n");
+        for (i, l) in lists.iter().enumerate() {
+            if l.iter().all(|w| w.trim().is_empty()) {
+                continue;
+            }
+            let words: Vec<String> = l.iter().map(|w| format!("{w:?}")).collect();
+            toml.push_str(&format!(
+                "[[rule]]\nid = \"r{i}\"\nwhy = \"x\"\naccount = \"6{i}*\"\ntext = [{}]\npool = \"Hardware\"\n",
+                words.join(", ")
+            ));
+        }
+        let Ok(rules) = itcost::rules::parse_rules(&toml, itcost::rules::RulesSource::Builtin("prop")) else {
+            return Ok(());
+        };
+        for text in &texts {
+            let sig = rules.text_keywords.signature(text);
+            let lower = text.to_lowercase();
+            for r in &rules.rules {
+                let account = r.id.replace('r', "6");
+                let k = itcost::rules::KeyView {
+                    account: &account,
+                    account_text: "",
+                    cost_centre: "",
+                    supplier: "",
+                    text: rules.free_text(sig.as_bytes()),
+                    counterpart: "",
+                    central_it: false,
+                };
+                let by_sig = rules.matching(&k).next().map(|r| r.id.clone());
+                let by_text = rules
+                    .rules
+                    .iter()
+                    .find(|r| {
+                        r.when.account.as_ref().is_none_or(|p| itcost::rules::pattern::any_code(p, &account))
+                            && r.when.text.as_ref().is_none_or(|m| m.matches_lower(&lower))
+                    })
+                    .map(|r| r.id.clone());
+                prop_assert_eq!(by_sig, by_text);
+            }
+            let suspect = rules.suspect.as_ref().unwrap();
+            prop_assert_eq!(rules.free_text(sig.as_bytes()).matches(suspect), suspect.matches_lower(&lower));
+        }
+    }
+}

@@ -86,7 +86,7 @@ fn key<'a>(account: &'a str, account_text: &'a str, cc: &'a str, central: bool) 
         account_text,
         cost_centre: cc,
         supplier: "",
-        text: "",
+        text: itcost::rules::keywords::FreeText::empty(),
         counterpart: "",
         central_it: central,
     }

@@ -2,23 +2,54 @@
 //! speed is measured in benches/).
 
 use crate::util::{itcost, temp_dir};
+use itcost::generate::LargeOptions;
+
+const REPEATING: LargeOptions = LargeOptions {
+    unique_text: false,
+    utf8: false,
+};
+const UNIQUE: LargeOptions = LargeOptions {
+    unique_text: true,
+    utf8: true,
+};
+
 #[test]
 fn large_generated_ledger_matches_its_truth_in_csv_and_parquet() {
-    generated_ledger_matches_its_truth(200_000);
+    generated_ledger_matches_its_truth(200_000, REPEATING);
 }
 
-/// The 10M-line check of the performance issue (about a minute and 1 GB of disk in the temp dir):
+/// 1M lines whose every text names its own invoice (UTF-8): the key holds the text's keyword signature, the
+/// figures stay exact.
+#[test]
+fn million_lines_with_unique_texts_match_their_truth() {
+    generated_ledger_matches_its_truth(1_000_000, UNIQUE);
+}
+
+/// 1M lines with repeating texts (Windows-1252).
+#[test]
+fn million_lines_with_repeating_texts_match_their_truth() {
+    generated_ledger_matches_its_truth(1_000_000, REPEATING);
+}
+
+/// The 10M-line checks of the engine issues (a few minutes and 2 GB of disk in the temp dir):
 /// `cargo test --release -- --ignored ten_million`.
 #[test]
 #[ignore]
 fn ten_million_lines_match_their_truth() {
-    generated_ledger_matches_its_truth(10_000_000);
+    generated_ledger_matches_its_truth(10_000_000, REPEATING);
 }
 
-fn generated_ledger_matches_its_truth(lines: usize) {
+/// As [`ten_million_lines_match_their_truth`], with unique texts.
+#[test]
+#[ignore]
+fn ten_million_lines_with_unique_texts_match_their_truth() {
+    generated_ledger_matches_its_truth(10_000_000, UNIQUE);
+}
+
+fn generated_ledger_matches_its_truth(lines: usize, opts: LargeOptions) {
     let dir = temp_dir();
     let csv = dir.path().join("big.csv");
-    let truth = itcost::generate::write_large(&csv, lines, 42).unwrap();
+    let truth = itcost::generate::write_large_with(&csv, lines, 42, opts).unwrap();
     let parquet = dir.path().join("big.parquet");
     itcost()
         .arg("convert")

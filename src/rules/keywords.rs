@@ -1,0 +1,278 @@
+//! Free text seen through the rules: one automaton over every keyword the rules and the suspect list look for
+//! in a free-text field (the line text), and the *signature* of a text — which of those keywords (and regexes)
+//! it holds. Classification decides from the signature, never from the text, so a ledger's per-key sums need
+//! not keep what people typed: a million distinct invoice texts have a handful of distinct signatures.
+//!
+//! The semantics are exactly [`TextMatch`]'s (see [`super::pattern`]): the text is lower-cased (Unicode, so
+//! `Å Ä Ö` become `å ä ö`); a keyword of more than three characters matches anywhere; one of three characters or
+//! fewer matches only where it is not preceded by a letter or digit, nor (when it ends in a letter or digit)
+//! followed by one, counted over the occurrences `str::match_indices` finds (leftmost, not overlapping); a regex
+//! matches as `Regex::is_match` on the lower-cased text. `tests/it/properties.rs` checks signature decisions
+//! against text matching on random texts with Swedish letters, digits, hyphens and underscores.
+//!
+//! Use: build [`TextKeywords`] once from a rule set (it is built by the rules parser: [`RuleSet::text_keywords`]),
+//! compute each distinct text's signature once ([`TextKeywords::signature`], or
+//! [`TextKeywords::signature_into`] with a reused [`SigScratch`] on hot paths), and ask
+//! [`TextKeywords::matches`] (or [`FreeText::matches`]) whether a matcher accepts it.
+//!
+//! [`RuleSet::text_keywords`]: super::RuleSet::text_keywords
+
+use super::pattern::TextMatch;
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use std::collections::HashMap;
+
+/// Which keywords and regexes of a [`TextKeywords`] a text holds: a bit set (bit `i` = atom `i`, keywords
+/// first, then regexes) in bytes, without trailing zero bytes, so equal signatures are equal byte strings and a
+/// text with no keyword has the empty signature.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TextSig(pub Vec<u8>);
+
+impl TextSig {
+    /// The signature's bytes (what per-key sums store and compare).
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+/// True when bit `i` is set in a signature's bytes.
+pub fn has_bit(sig: &[u8], i: usize) -> bool {
+    sig.get(i / 8).is_some_and(|b| b & (1 << (i % 8)) != 0)
+}
+
+fn set_bit(sig: &mut Vec<u8>, i: usize) {
+    if sig.len() <= i / 8 {
+        sig.resize(i / 8 + 1, 0);
+    }
+    sig[i / 8] |= 1 << (i % 8);
+}
+
+/// Reusable buffers for [`TextKeywords::signature_into`] (one per thread): no allocation per text.
+#[derive(Debug, Default)]
+pub struct SigScratch {
+    lower: String,
+    /// Per short keyword met in this text: where its next occurrence may start (non-overlapping scan).
+    next: Vec<(u32, usize)>,
+}
+
+/// The keywords and regexes the rules look for in one kind of free text, compiled into one automaton.
+#[derive(Debug, Clone, Default)]
+pub struct TextKeywords {
+    ac: Option<AhoCorasick>,
+    /// Keyword → its atom id.
+    word_ids: HashMap<String, u32>,
+    /// Per keyword atom: its length in bytes, whether it is short (≤ 3 characters: whole words), and whether its
+    /// last character is a letter or digit (then the character after it is checked too).
+    words: Vec<(usize, bool, bool)>,
+    /// Regex source → its atom id (after the keywords).
+    regex_ids: HashMap<String, u32>,
+    regexes: Vec<regex::Regex>,
+}
+
+impl TextKeywords {
+    /// The automaton over every keyword and regex of `matchers` (duplicates are one atom).
+    pub fn new<'a>(matchers: impl IntoIterator<Item = &'a TextMatch>) -> TextKeywords {
+        let mut kw = TextKeywords::default();
+        let mut patterns: Vec<String> = Vec::new();
+        for m in matchers {
+            match m {
+                TextMatch::Keywords(ws) => {
+                    for w in ws {
+                        if w.is_empty() || kw.word_ids.contains_key(w) {
+                            continue;
+                        }
+                        kw.word_ids.insert(w.clone(), patterns.len() as u32);
+                        let short = w.chars().count() <= 3;
+                        let needs_end = w.chars().next_back().is_some_and(char::is_alphanumeric);
+                        kw.words.push((w.len(), short, needs_end));
+                        patterns.push(w.clone());
+                    }
+                }
+                TextMatch::Regex(r, src) => {
+                    if !kw.regex_ids.contains_key(src) {
+                        kw.regex_ids.insert(src.clone(), kw.regexes.len() as u32);
+                        kw.regexes.push(r.clone());
+                    }
+                }
+            }
+        }
+        if !patterns.is_empty() {
+            // Standard semantics: every occurrence of every keyword, overlapping (find_overlapping_iter).
+            kw.ac = AhoCorasickBuilder::new()
+                .match_kind(MatchKind::Standard)
+                .build(&patterns)
+                .ok();
+        }
+        kw
+    }
+
+    /// Number of atoms (keywords and regexes): signatures have at most this many bits.
+    pub fn len(&self) -> usize {
+        self.words.len() + self.regexes.len()
+    }
+
+    /// True when there is nothing to look for: every signature is empty.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The signature of one text (allocates; see [`TextKeywords::signature_into`] for hot paths).
+    pub fn signature(&self, text: &str) -> TextSig {
+        let mut out = Vec::new();
+        self.signature_into(text, &mut SigScratch::default(), &mut out);
+        TextSig(out)
+    }
+
+    /// Writes the signature of `text` (as it stands in the file, any case) into `out`, replacing its content.
+    pub fn signature_into(&self, text: &str, scratch: &mut SigScratch, out: &mut Vec<u8>) {
+        out.clear();
+        if self.is_empty() || text.is_empty() {
+            return;
+        }
+        let lower = &mut scratch.lower;
+        lower.clear();
+        if text.is_ascii() {
+            lower.push_str(text);
+            lower.make_ascii_lowercase();
+        } else if text.contains('Σ') {
+            // str::to_lowercase treats a final capital sigma specially; char-wise lowering would not.
+            *lower = text.to_lowercase();
+        } else {
+            lower.extend(text.chars().flat_map(char::to_lowercase));
+        }
+        let lower = lower.as_str();
+        if let Some(ac) = &self.ac {
+            scratch.next.clear();
+            for m in ac.find_overlapping_iter(lower) {
+                let id = m.pattern().as_usize();
+                if has_bit(out, id) {
+                    continue;
+                }
+                let (len, short, needs_end) = self.words[id];
+                if !short {
+                    set_bit(out, id);
+                    continue;
+                }
+                // As str::match_indices: occurrences of one keyword are taken left to right, not overlapping.
+                let start = m.start();
+                let slot = match scratch.next.iter_mut().find(|(p, _)| *p as usize == id) {
+                    Some(s) => s,
+                    None => {
+                        scratch.next.push((id as u32, 0));
+                        scratch.next.last_mut().expect("just pushed")
+                    }
+                };
+                if start < slot.1 {
+                    continue;
+                }
+                slot.1 = start + len;
+                let start_ok = lower[..start]
+                    .chars()
+                    .next_back()
+                    .is_none_or(|c| !c.is_alphanumeric());
+                let end_ok = !needs_end
+                    || lower[start + len..]
+                        .chars()
+                        .next()
+                        .is_none_or(|c| !c.is_alphanumeric());
+                if start_ok && end_ok {
+                    set_bit(out, id);
+                }
+            }
+        }
+        let base = self.words.len();
+        for (i, r) in self.regexes.iter().enumerate() {
+            if r.is_match(lower) {
+                set_bit(out, base + i);
+            }
+        }
+    }
+
+    /// True when `m` accepts a text of signature `sig`. `m` must be one of the matchers this automaton was built
+    /// from; a keyword or regex it does not know never matches.
+    pub fn matches(&self, m: &TextMatch, sig: &[u8]) -> bool {
+        if sig.is_empty() {
+            return false;
+        }
+        match m {
+            TextMatch::Keywords(ws) => ws.iter().any(|w| {
+                self.word_ids
+                    .get(w)
+                    .is_some_and(|&i| has_bit(sig, i as usize))
+            }),
+            TextMatch::Regex(_, src) => self
+                .regex_ids
+                .get(src)
+                .is_some_and(|&i| has_bit(sig, self.words.len() + i as usize)),
+        }
+    }
+}
+
+/// A free-text field as classification sees it: its signature and the automaton that made it.
+#[derive(Debug, Clone, Copy)]
+pub struct FreeText<'a> {
+    /// The automaton (the rule set's [`super::RuleSet::text_keywords`]).
+    pub keywords: &'a TextKeywords,
+    /// The text's signature bytes.
+    pub sig: &'a [u8],
+}
+
+impl FreeText<'static> {
+    /// An empty text (no keyword of any rule set matches it).
+    pub fn empty() -> FreeText<'static> {
+        static NONE: std::sync::OnceLock<TextKeywords> = std::sync::OnceLock::new();
+        FreeText {
+            keywords: NONE.get_or_init(TextKeywords::default),
+            sig: &[],
+        }
+    }
+}
+
+impl FreeText<'_> {
+    /// True when the matcher accepts the text.
+    pub fn matches(&self, m: &TextMatch) -> bool {
+        self.keywords.matches(m, self.sig)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kw(words: &[&str]) -> TextMatch {
+        TextMatch::keywords(&words.iter().map(|s| s.to_string()).collect::<Vec<_>>()).unwrap()
+    }
+
+    #[test]
+    fn signature_matches_like_text() {
+        let dator = kw(&["dator", "it-"]);
+        let it = kw(&["it", "Dustin"]);
+        let k = TextKeywords::new([&dator, &it]);
+        let yes = |m: &TextMatch, t: &str| k.matches(m, k.signature(t).as_bytes());
+        assert!(yes(&dator, "Skoldatorer"));
+        assert!(yes(&dator, "IT-tjänster"));
+        assert!(!yes(&dator, "Kredit-faktura"));
+        assert!(yes(&it, "köpt IT"));
+        assert!(!yes(&it, "Italien"));
+        assert!(yes(&it, "Faktura 4711 DUSTIN mars"));
+        assert_eq!(k.signature("Faktura 4711 Skanska mars"), TextSig::default());
+        // Non-overlapping occurrences, as str::match_indices: "a-a" in "ba-a-a" is only seen at 1 (after 'b').
+        let aa = kw(&["a-a"]);
+        let k2 = TextKeywords::new([&aa]);
+        assert_eq!(
+            k2.matches(&aa, k2.signature("ba-a-a").as_bytes()),
+            aa.matches_lower("ba-a-a")
+        );
+        // Swedish capitals are lowered.
+        let ao = kw(&["åäö"]);
+        let k3 = TextKeywords::new([&ao]);
+        assert!(k3.matches(&ao, k3.signature("x ÅÄÖ y").as_bytes()));
+    }
+
+    #[test]
+    fn regexes_are_atoms() {
+        let r = TextMatch::regex(r"\bintern(a|t)?\b").unwrap();
+        let k = TextKeywords::new([&r]);
+        assert!(k.matches(&r, k.signature("Interna hyror").as_bytes()));
+        assert!(!k.matches(&r, k.signature("Internationell").as_bytes()));
+    }
+}
