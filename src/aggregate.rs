@@ -134,7 +134,11 @@ pub struct MunicipalityResult {
     /// Months present (`YYYY-MM`).
     pub months: Vec<String>,
     /// Months of the year missing from the ledger (`YYYY-MM`); non-empty means the ledger is incomplete.
+    /// Empty when the ledger has no dates at all (see `months_note`).
     pub months_missing: Vec<String>,
+    /// Set when no line has a date or period: [`crate::guards::NO_DATES`] (the ledger is treated as one year;
+    /// nothing is said to be missing).
+    pub months_note: Option<&'static str>,
     /// The denominator every share below is a fraction of.
     pub denominator: Denominator,
     /// Its value.
@@ -294,6 +298,7 @@ pub fn aggregate(
             lines: input.reports.iter().map(|r| r.lines as u64).sum(),
             months: Vec::new(),
             months_missing: Vec::new(),
+            months_note: None,
             denominator,
             denominator_value: Kr(0),
             total_cost: Kr(0),
@@ -339,7 +344,9 @@ pub fn aggregate(
             .iter()
             .map(|p| format!("{}-{:02}", p / 100, p % 100))
             .collect();
-        if let Some(y) = r.year {
+        if months.is_empty() {
+            r.months_note = Some(crate::guards::NO_DATES);
+        } else if let Some(y) = r.year {
             r.months_missing = (1..=12)
                 .filter(|m| !months.contains(&(y * 100 + m)))
                 .map(|m| format!("{y}-{m:02}"))

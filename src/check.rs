@@ -85,5 +85,28 @@ pub fn run_config(c: &Path) -> Result<String> {
             problems.join("\n  ")
         )));
     }
-    Ok(format!("{}: ok — {n} municipalities, their ledgers read, every central IT cost centre found, 12 months each", c.display()))
+    let undated: Vec<&str> = result
+        .municipalities
+        .iter()
+        .filter(|m| m.months_note.is_some())
+        .map(|m| m.name.as_str())
+        .collect();
+    let months = match (undated.len(), n) {
+        (0, _) => "12 months each".to_string(),
+        (u, n) if u == n => crate::guards::NO_DATES.to_string(),
+        _ => format!(
+            "12 months each, except {} ({})",
+            undated.join(", "),
+            crate::guards::NO_DATES
+        ),
+    };
+    Ok(format!("{}: ok — {n} municipalities, their ledgers read, every central IT cost centre found, {months}", c.display()))
+}
+
+/// True when `path` is TOML with `[[municipality]]`: a run config given where a rules file was expected.
+pub fn is_run_config(path: &Path) -> bool {
+    std::fs::read_to_string(path)
+        .ok()
+        .and_then(|t| t.parse::<toml::Table>().ok())
+        .is_some_and(|t| t.contains_key("municipality"))
 }

@@ -16,6 +16,8 @@ pub enum ErrorKind {
     Conservation,
     /// Anything else, e.g. an engine error (exit code 1).
     Internal,
+    /// The command line is wrong: an unknown flag, a bad value (exit code 64, EX_USAGE of sysexits).
+    Usage,
 }
 
 impl ErrorKind {
@@ -27,6 +29,7 @@ impl ErrorKind {
             ErrorKind::Rules => 3,
             ErrorKind::Io => 4,
             ErrorKind::Conservation => 5,
+            ErrorKind::Usage => 64,
         }
     }
 }
@@ -60,6 +63,13 @@ impl Error {
         Error {
             kind: ErrorKind::Io,
             message: format!("{}: {err}", path.display()),
+        }
+    }
+    /// A usage error: the command line asks for something that cannot be (exit code 64).
+    pub fn usage(message: impl Into<String>) -> Self {
+        Error {
+            kind: ErrorKind::Usage,
+            message: message.into(),
         }
     }
     /// A failed conservation check.

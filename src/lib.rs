@@ -15,6 +15,7 @@ pub mod compare;
 pub mod config;
 pub mod error;
 pub mod generate;
+pub mod guards;
 pub mod ingest;
 pub mod money;
 pub mod pipeline;

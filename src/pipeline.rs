@@ -9,12 +9,13 @@ use crate::classify::{
 use crate::compare::{benchmark, Benchmark};
 use crate::config::RunConfig;
 use crate::error::{Error, Result};
+use crate::guards::{CentralItUnit, Notice};
 use crate::ingest::ledger::KeyPlan;
 use crate::ingest::{read_ledger, IngestReport, ReadOptions};
 use crate::rules::RuleSet;
 use polars::prelude::*;
 use rayon::prelude::*;
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 /// The outcome of a run.
 pub struct RunResult {
@@ -36,10 +37,12 @@ pub struct RunResult {
     pub ledger: LazyFrame,
     /// The decisions per distinct key, with sums.
     pub classified: Classified,
+    /// What `--lenient` let through that the reader must see beside the figures (both languages).
+    pub notices: Vec<Notice>,
 }
 
 /// Runs the whole pipeline for a config.
-pub fn run(config: RunConfig) -> Result<RunResult> {
+pub fn run(mut config: RunConfig) -> Result<RunResult> {
     let rules = RuleSet::load(config.rules.as_deref())?;
     // A municipality may appear once per year: (name, year) identifies a unit of the run, and the ledger lines are
     // stamped with a unit id (the name, or "name year" when the name occurs for several years).
@@ -63,7 +66,7 @@ pub fn run(config: RunConfig) -> Result<RunResult> {
             )));
         }
     }
-    let unit_ids: Vec<String> = config
+    let mut unit_ids: Vec<String> = config
         .municipalities
         .iter()
         .map(|m| match (name_count[m.name.as_str()] > 1, m.year) {
@@ -122,6 +125,9 @@ pub fn run(config: RunConfig) -> Result<RunResult> {
     let mut eager = Vec::new();
     for r in read {
         let (i, ing) = r?;
+        if let Some(e) = crate::guards::empty_ledger(&ing.report) {
+            return Err(e);
+        }
         eager.push(ing.frame);
         inputs.push(ing.report);
         owner.push(i);
@@ -175,34 +181,14 @@ pub fn run(config: RunConfig) -> Result<RunResult> {
         .collect();
     let mut municipalities =
         aggregate(&classified.keys, &suspects, &agg_inputs, config.denominator)?;
-    // A central IT cost centre that occurs nowhere in the ledger is almost always a typo or the wrong year's code.
-    let key_muni = classified.keys.column("municipality")?.str()?.clone();
-    let key_cc = classified.keys.column("cost_centre")?.str()?.clone();
-    for ((m, id), result) in config
-        .municipalities
-        .iter()
-        .zip(&unit_ids)
-        .zip(municipalities.iter_mut())
-    {
-        for (pattern, raw) in m.central_it.iter().zip(&m.central_it_raw) {
-            let seen = key_muni
-                .iter()
-                .zip(key_cc.iter())
-                .any(|(km, kc)| km == Some(id.as_str()) && kc.is_some_and(|c| pattern.matches(c)));
-            if !seen {
-                result.warnings.push(format!(
-                    "central IT cost centre '{raw}' occurs nowhere in {}'s ledger: check the code",
-                    m.name
-                ));
-            }
-        }
-        if m.central_it.is_empty() {
-            result.warnings.push(format!(
-                "no central IT cost centres given for {}: central IT cost is 0",
-                m.name
-            ));
-        }
-    }
+    let mut notices = check_central_it(
+        &config,
+        &unit_ids,
+        &classified,
+        &inputs,
+        &owner,
+        &mut municipalities,
+    )?;
 
     // The benchmark and the group analyses cover one year when `benchmark_year` is set (trends and data quality
     // cover every unit).
@@ -213,6 +199,27 @@ pub fn run(config: RunConfig) -> Result<RunResult> {
             config.analysis.benchmark_year.unwrap_or_default()
         )));
     }
+    // Anonymised: names become letters before anything is built from them (compare::anonymise).
+    let letters = config.analysis.anonymise.then(|| {
+        let letters = crate::compare::anonymise::letters(
+            &municipalities,
+            &idx,
+            config.numerator,
+            config.analysis.highlight.as_deref(),
+        );
+        crate::compare::anonymise::apply(
+            &letters,
+            &mut config,
+            &mut unit_ids,
+            &mut municipalities,
+            &mut inputs,
+        );
+        for n in notices.iter_mut() {
+            n.en = crate::compare::anonymise::replace_names(&n.en, &letters, &[]);
+            n.sv = crate::compare::anonymise::replace_names(&n.sv, &letters, &[]);
+        }
+        letters
+    });
     let selected: Vec<MunicipalityResult> =
         idx.iter().map(|&i| municipalities[i].clone()).collect();
     trace.mark("aggregate");
@@ -222,7 +229,7 @@ pub fn run(config: RunConfig) -> Result<RunResult> {
         &config.references,
         config.target_ppm,
     );
-    let analyses = crate::compare::analyse(
+    let mut analyses = crate::compare::analyse(
         &config,
         &rules,
         &municipalities,
@@ -230,6 +237,9 @@ pub fn run(config: RunConfig) -> Result<RunResult> {
         &idx,
         &benchmark,
     );
+    if let Some(letters) = &letters {
+        crate::compare::anonymise::scrub_suppliers(&mut analyses.suppliers, letters);
+    }
     Ok(RunResult {
         config,
         rules,
@@ -240,7 +250,66 @@ pub fn run(config: RunConfig) -> Result<RunResult> {
         distinct_keys,
         ledger,
         classified,
+        notices,
     })
+}
+
+/// A central IT cost centre, prefix or range that matches no line of its municipality-year's ledgers would make
+/// the headline say 0 %: an error (exit 3), or with `--lenient` a warning on the municipality and a notice for the
+/// report's summary. No central IT setting at all is a warning.
+fn check_central_it(
+    config: &RunConfig,
+    unit_ids: &[String],
+    classified: &Classified,
+    inputs: &[IngestReport],
+    owner: &[usize],
+    municipalities: &mut [MunicipalityResult],
+) -> Result<Vec<Notice>> {
+    let key_muni = classified.keys.column("municipality")?.str()?.clone();
+    let key_cc = classified.keys.column("cost_centre")?.str()?.clone();
+    let mut codes: HashMap<&str, BTreeSet<&str>> = HashMap::new();
+    for (m, c) in key_muni.iter().zip(key_cc.iter()) {
+        if let Some(m) = m {
+            codes.entry(m).or_default().insert(c.unwrap_or(""));
+        }
+    }
+    let mut problems = Vec::new();
+    for (i, (m, id)) in config.municipalities.iter().zip(unit_ids).enumerate() {
+        let unit = CentralItUnit {
+            label: id,
+            patterns: m
+                .central_it
+                .iter()
+                .zip(m.central_it_raw.iter().map(String::as_str))
+                .collect(),
+            codes: codes.remove(id.as_str()).unwrap_or_default(),
+            reports: inputs
+                .iter()
+                .zip(owner)
+                .filter(|(_, o)| **o == i)
+                .map(|(r, _)| r)
+                .collect(),
+        };
+        let found = crate::guards::central_it(&unit);
+        if let Some(result) = municipalities.get_mut(i) {
+            result.warnings.extend(found.iter().map(|n| n.en.clone()));
+            if m.central_it.is_empty() {
+                result.warnings.push(format!(
+                    "no central IT cost centres given for {}: central IT cost is 0",
+                    m.name
+                ));
+            }
+        }
+        problems.extend(found);
+    }
+    if !problems.is_empty() && !config.lenient {
+        let text: Vec<&str> = problems.iter().map(|n| n.en.as_str()).collect();
+        return Err(Error::rules(format!(
+            "{}\ncorrect the central IT cost centres (--central-it, or central_it in the config), or run with --lenient to go on with a warning",
+            text.join("\n")
+        )));
+    }
+    Ok(problems)
 }
 
 /// Finds the same ledger given twice (same content), and, within a municipality, files whose months or vouchers

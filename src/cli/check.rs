@@ -1,6 +1,6 @@
 //! `itcost check`: validate a rules file, and optionally a run config with its ledgers.
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::rules::RuleSet;
 use clap::Args;
 use std::path::PathBuf;
@@ -15,15 +15,31 @@ pub struct CheckArgs {
     config: Option<PathBuf>,
 }
 
-/// Prints the rules file's summary and notes, then checks the config (an error lists every problem).
+/// Prints the rules file's summary (notes go to stderr), then checks the config (an error lists every problem).
 pub fn run(a: CheckArgs) -> Result<()> {
+    if let Some(r) = &a.rules {
+        if crate::check::is_run_config(r) {
+            return Err(Error::usage(format!(
+                "{0} is a run config (it has [[municipality]]), not a rules file: check it with itcost check --config {0}",
+                r.display()
+            )));
+        }
+    }
     let rules_path = crate::check::rules_path(a.rules.as_deref(), a.config.as_deref())?;
     let rules = RuleSet::load(rules_path.as_deref())?;
+    let mut out = String::new();
     for line in crate::check::rules_summary(&rules) {
-        println!("{line}");
+        match line.strip_prefix("note: ") {
+            Some(note) => eprintln!("itcost: note: {note}"),
+            None => {
+                out.push_str(&line);
+                out.push('\n');
+            }
+        }
     }
     if let Some(c) = &a.config {
-        println!("{}", crate::check::run_config(c)?);
+        out.push_str(&crate::check::run_config(c)?);
+        out.push('\n');
     }
-    Ok(())
+    super::emit(&out)
 }

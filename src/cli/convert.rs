@@ -9,6 +9,13 @@ use clap::Args;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
+/// What `convert` writes (clap lists the choices in --help).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ConvertTo {
+    /// itcost's canonical Parquet ledger.
+    Parquet,
+}
+
 /// The flags of `itcost convert`.
 #[derive(Args, Debug)]
 pub struct ConvertArgs {
@@ -18,8 +25,8 @@ pub struct ConvertArgs {
     #[arg(short, long)]
     config: Option<PathBuf>,
     /// Target format.
-    #[arg(long, default_value = "parquet")]
-    to: String,
+    #[arg(long, value_enum, default_value_t = ConvertTo::Parquet)]
+    to: ConvertTo,
     /// Output: a .parquet file for one municipality, or a directory (Hive-style partitions).
     #[arg(short, long)]
     out: PathBuf,
@@ -43,12 +50,7 @@ pub struct ConvertArgs {
 impl ConvertArgs {
     /// The municipalities to convert: every one of the config, or one made of the ledgers on the command line.
     fn jobs(&self) -> Result<Vec<ConvertJob>> {
-        if self.to != "parquet" {
-            return Err(Error::rules(format!(
-                "convert: --to {}: expected parquet",
-                self.to
-            )));
-        }
+        debug_assert_eq!(self.to, ConvertTo::Parquet);
         Ok(match &self.config {
             Some(c) => config::load(c)?
                 .municipalities
@@ -63,7 +65,7 @@ impl ConvertArgs {
                 .collect(),
             None => {
                 let Some(first) = self.ledgers.first() else {
-                    return Err(Error::rules("convert: give ledger files or --config"));
+                    return Err(Error::usage("convert: give ledger files or --config"));
                 };
                 let name = self.municipality.clone().unwrap_or_else(|| {
                     first

@@ -56,9 +56,8 @@ pub struct ExplainArgs {
 pub fn run(a: ExplainArgs) -> Result<()> {
     let rules = RuleSet::load(a.rules.as_deref())?;
     let (scope_pools, scope_name) =
-        config::parse_scope(&a.scope).map_err(|e| Error::rules(format!("--scope: {e}")))?;
-    let central = config::parse_codes(&a.central_it)
-        .map_err(|e| Error::rules(format!("--central-it: {e}")))?;
+        config::parse_scope(&a.scope).map_err(|e| Error::usage(format!("--scope: {e}")))?;
+    let (central, _) = config::cli_codes("--central-it", &a.central_it)?;
     let (line, origin) = match (&a.ledger, a.line) {
         (Some(ledger), Some(n)) => {
             let opts = ReadOptions {
@@ -75,7 +74,7 @@ pub fn run(a: ExplainArgs) -> Result<()> {
         }
         _ => {
             let Some(account) = a.account else {
-                return Err(Error::rules("explain: give --account … (and optionally --account-text, --cost-centre, …) or LEDGER --line N"));
+                return Err(Error::usage("explain: give --account … (and optionally --account-text, --cost-centre, …) or LEDGER --line N"));
             };
             let line = LineFields {
                 account,

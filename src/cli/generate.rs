@@ -30,10 +30,12 @@ pub struct GenerateArgs {
 /// Writes the samples (one line printed per file) or the large ledger (its true totals printed as JSON).
 pub fn run(a: GenerateArgs) -> Result<()> {
     if let Some(dir) = &a.samples {
+        let mut out = String::new();
         for line in crate::generate::write_samples(dir)? {
-            println!("{line}");
+            out.push_str(&line);
+            out.push('\n');
         }
-        return Ok(());
+        return super::emit(&out);
     }
     match (a.lines, &a.out) {
         (Some(n), Some(out)) => {
@@ -42,13 +44,9 @@ pub fn run(a: GenerateArgs) -> Result<()> {
                 utf8: a.utf8,
             };
             let truth = crate::generate::write_large_with(out, n, a.seed, opts)?;
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&truth).unwrap_or_default()
-            );
-            Ok(())
+            super::emit(&(serde_json::to_string_pretty(&truth).unwrap_or_default() + "\n"))
         }
-        _ => Err(Error::rules(
+        _ => Err(Error::usage(
             "generate: give --samples DIR, or --lines N --out FILE",
         )),
     }

@@ -3,9 +3,9 @@
 //! result to [`crate::report`]; `inspect`, `explain`, `convert` and `check` call [`crate::ingest`],
 //! [`crate::classify`] and [`crate::check`] the same way.
 //!
-//! Exit codes (made in [`main`] from [`crate::error::ErrorKind::exit_code`], except clap's own): 0 ok; 1 internal
-//! (engine) error; 2 bad ledger input, or a command line clap cannot parse (clap exits itself, printing usage);
-//! 3 bad rules or config (also bad flag values); 4 I/O error; 5 conservation failed (the money did not add up).
+//! Exit codes (made in [`main`] from [`crate::error::ErrorKind::exit_code`]): 0 ok; 1 internal (engine) error;
+//! 2 bad ledger input; 3 bad rules or config; 4 I/O error; 5 conservation failed (the money did not add up);
+//! 64 usage error (EX_USAGE of sysexits): a command line clap cannot parse, or a flag value that cannot be.
 
 mod check;
 mod convert;
@@ -39,7 +39,7 @@ pub struct Cli {
 enum Command {
     /// Classify ledgers and print the IT cost summary (and the benchmark when several municipalities are given).
     #[command(
-        after_help = "Examples:\n  itcost run huvudbok-2024.csv --central-it 1510,1511\n  itcost run --config sample-ledgers/dalsland-2024.toml\n  itcost run --config dalsland.toml --json > summary.json\n  itcost run --config dalsland.toml --out results/\n  itcost run --config dalsland.toml --html rapport.html --lang sv\n\nExit codes: 0 ok, 2 bad ledger input, 3 bad rules or config, 4 I/O error, 5 conservation failed."
+        after_help = "Examples:\n  itcost run huvudbok-2024.csv --central-it 1510,1511\n  itcost run --config sample-ledgers/dalsland-2024.toml\n  itcost run --config dalsland.toml --json > summary.json\n  itcost run --config dalsland.toml --out results/\n  itcost run --config dalsland.toml --html rapport.html --lang sv\n\nExit codes: 0 ok, 2 bad ledger input, 3 bad rules or config, 4 I/O error, 5 conservation failed, 64 usage error (unknown flag, bad value)."
     )]
     Run(Box<run::RunArgs>),
     /// Show what itcost reads from a ledger before classifying: format, encoding, delimiter, column mapping,
@@ -71,10 +71,20 @@ enum Command {
     Generate(generate::GenerateArgs),
 }
 
+/// The exit code of a usage error (sysexits EX_USAGE).
+pub const USAGE_EXIT: i32 = 64;
+
 /// Entry point: parses the command line, runs the command and returns the process exit code.
 pub fn main() -> i32 {
-    // `parse` exits by itself on --help/--version (0) and on a command line it cannot parse (2).
-    let cli = Cli::parse();
+    // Usage errors (unknown flag, bad value) exit 64, never a code of bad input; --help and --version exit 0.
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { USAGE_EXIT } else { 0 };
+            let _ = e.print();
+            return code;
+        }
+    };
     let result = match cli.command {
         Command::Run(a) => run::run(*a),
         Command::Inspect(a) => inspect::run(a),

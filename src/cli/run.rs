@@ -1,8 +1,8 @@
 //! `itcost run`: ledgers (or a run config) in, the summary out — on the terminal, as JSON, as files, as HTML.
 
 use super::emit;
-use crate::config::{RunConfig, RunFlags};
-use crate::error::{Error, Result};
+use crate::config::{Denominator, Numerator, RunConfig, RunFlags};
+use crate::error::Result;
 use crate::ingest::Reject;
 use crate::report::{self, tables::Lang};
 use clap::Args;
@@ -16,7 +16,8 @@ pub struct RunArgs {
     /// Run config (TOML) listing municipalities, ledgers and central IT cost centres.
     #[arg(short, long)]
     config: Option<PathBuf>,
-    /// Cost centres of the central IT department, comma-separated (`1510,1511`, `15*`, `1500-1599`).
+    /// Cost centres of the central IT department, comma- or space-separated (`1510,1511`, `'15*'` quoted so the
+    /// shell leaves it alone, `1500-1599`).
     #[arg(long, value_name = "LIST")]
     central_it: Vec<String>,
     /// Municipality name for ledgers given on the command line (default: the first file's name).
@@ -28,19 +29,24 @@ pub struct RunArgs {
     /// Rules file (default: the embedded Kommun-Bas 13 rules; `builtin:bas` for company ledgers).
     #[arg(short, long)]
     rules: Option<PathBuf>,
-    /// Denominator of every share: total_cost (default), net_cost, external.
-    #[arg(long)]
-    denominator: Option<String>,
-    /// Compare central_it (default) or it (central + outside).
-    #[arg(long)]
-    numerator: Option<String>,
+    /// Denominator of every share (default: total_cost, or the config's).
+    #[arg(long, value_enum)]
+    denominator: Option<Denominator>,
+    /// IT cost compared (default: central_it, or the config's).
+    #[arg(long, value_enum)]
+    numerator: Option<Numerator>,
     /// Target share for the cost-to-target table, e.g. 2.5%.
     #[arg(long)]
     target: Option<String>,
-    /// Pools counted as IT outside central IT: narrow (Hardware, Software, Telecom; default), wide, or a list.
-    #[arg(long)]
+    /// Pools counted as IT outside central IT: narrow (Hardware, Software, Telecom; default), wide (narrow plus
+    /// Internal Labor, External Labor, Outside Services), or a comma-separated list of pools from Internal Labor,
+    /// External Labor, Outside Services, Hardware, Software, Facilities & Power, Telecom, Other, Internal Services
+    /// (Swedish names too: Hårdvara, Mjukvara, …).
+    #[arg(long, value_name = "SCOPE")]
     scope: Option<String>,
-    /// Map an export's column: FIELD=HEADER (e.g. cost_centre=Ansvarsenhet); repeatable.
+    /// Map an export's column: FIELD=HEADER (e.g. cost_centre=Ansvarsenhet); repeatable. FIELD is one of account,
+    /// account_text, cost_centre, department, function, activity, project, object, counterpart, supplier, text,
+    /// voucher, date, period, amount, debit, credit.
     #[arg(long = "column", value_name = "FIELD=HEADER")]
     columns: Vec<String>,
     /// Print the JSON summary instead of the terminal report.
@@ -55,9 +61,9 @@ pub struct RunArgs {
     /// No progress bar (it is shown only on a terminal, for runs longer than a second).
     #[arg(long, short)]
     quiet: bool,
-    /// Language of the HTML report: sv (default) or en.
-    #[arg(long, value_name = "LANG", default_value = "sv")]
-    lang: String,
+    /// Language of the HTML report.
+    #[arg(long, value_enum, default_value_t = Lang::Sv)]
+    lang: Lang,
     /// Spreadsheet sheet to read (ledgers on the command line; default: the first).
     #[arg(long)]
     sheet: Option<String>,
@@ -70,6 +76,10 @@ pub struct RunArgs {
     /// Where --lenient writes the rejected lines (default: DIR/rejects.csv with --out, else ./rejects.csv).
     #[arg(long, value_name = "FILE")]
     rejects: Option<PathBuf>,
+    /// CSV files of --out: machine (default: `,`, decimal point, fractions) or excel-sv (for Swedish Excel: `;`,
+    /// decimal comma, percentages, UTF-8 with BOM). Overrides csv_dialect in the config.
+    #[arg(long, value_enum, value_name = "DIALECT")]
+    csv_dialect: Option<crate::report::csv::CsvDialect>,
 }
 
 /// Where and how `run` writes its results, resolved from the flags.
@@ -91,9 +101,7 @@ struct Outputs {
 impl RunArgs {
     /// The run config and the outputs the flags ask for.
     fn resolve(self) -> Result<(RunConfig, Outputs)> {
-        let lang = Lang::parse(&self.lang).ok_or_else(|| {
-            Error::rules(format!("--lang: expected sv or en, found '{}'", self.lang))
-        })?;
+        let lang = self.lang;
         let cfg = RunConfig::from_flags(&RunFlags {
             ledgers: self.ledgers,
             config: self.config,
@@ -111,6 +119,7 @@ impl RunArgs {
             lenient: self.lenient,
             // classified.parquet needs every line; otherwise text ledgers are read as sums per key (streaming).
             keep_lines: self.out.is_some(),
+            csv_dialect: self.csv_dialect,
         })?;
         let rejects = self.rejects.unwrap_or_else(|| {
             self.out

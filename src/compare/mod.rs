@@ -1,6 +1,7 @@
 //! Stage 5: the benchmark across municipalities — shares, mean, median, min/max, rank, reference lines and the
 //! cost of raising each municipality to a target share (the Dalsland table).
 
+pub mod anonymise;
 pub mod mix;
 pub mod quality;
 pub mod suppliers;
@@ -34,7 +35,7 @@ pub struct BenchmarkRow {
     pub cost_to_target: Option<Kr>,
     /// cost_to_target / it_cost.
     pub increase: Option<f64>,
-    /// Reference lines this municipality is below.
+    /// Comparable reference lines this municipality is below.
     pub below_references: Vec<String>,
 }
 
@@ -57,7 +58,7 @@ pub struct Benchmark {
     pub max_share: Option<f64>,
     /// Sum of IT cost / sum of denominators (the group as one).
     pub pooled_share: Option<f64>,
-    /// Reference lines.
+    /// Reference lines, each marked comparable or not with what the run measures.
     pub references: Vec<Reference>,
     /// Target share, if set.
     pub target_share: Option<f64>,
@@ -91,6 +92,14 @@ pub fn benchmark(
         .first()
         .map(|r| r.denominator)
         .unwrap_or(Denominator::TotalCost);
+    // A reference is compared only with shares measured the same way (brief: never mix denominators).
+    let references: Vec<Reference> = references
+        .iter()
+        .map(|rf| Reference {
+            comparable: rf.numerator == numerator && rf.denominator == denominator,
+            ..rf.clone()
+        })
+        .collect();
     let num = |r: &MunicipalityResult| match numerator {
         Numerator::CentralIt => r.central_it_cost.0,
         Numerator::It => r.it_cost.0,
@@ -120,7 +129,9 @@ pub fn benchmark(
                 increase: t.and_then(|x| x.2),
                 below_references: references
                     .iter()
-                    .filter(|rf| s.is_some_and(|s| (s * 1e6) < rf.share_ppm as f64))
+                    .filter(|rf| {
+                        rf.comparable && s.is_some_and(|s| (s * 1e6) < rf.share_ppm as f64)
+                    })
                     .map(|rf| rf.label.clone())
                     .collect(),
             }
@@ -169,7 +180,7 @@ pub fn benchmark(
         min_share: shares.first().copied(),
         max_share: shares.last().copied(),
         pooled_share: total.share,
-        references: references.to_vec(),
+        references,
         target_share: target_ppm.map(|p| p as f64 / 1e6),
         cost_to_target: target_ppm.map(|_| {
             rows.iter()
@@ -261,9 +272,11 @@ pub fn analyse(
         work_areas: work_areas::work_areas(&sel, &labels, &a.allocation_keys),
         suppliers: suppliers::suppliers(&sel, &labels, a.supplier_threshold_ore),
         savings: whatif::savings(&a.savings, &sel, &labels),
+        // Anonymised: the split is not computed (its key values and "today" column would identify the members).
         joint_org: a
             .joint_org
             .as_ref()
+            .filter(|_| !a.anonymise)
             .map(|j| whatif::joint_org(j, &sel, &labels, &drivers)),
         trends: trends::trends(results, config.numerator),
         quality: quality::quality(results, unit_ids, rules, a.annualise),

@@ -14,8 +14,10 @@ pub struct QualityRow {
     pub months_present: usize,
     /// Months of the year without a line.
     pub months_missing: Vec<String>,
-    /// Fewer than twelve months.
+    /// Fewer than twelve months (false for a ledger without dates: see `months_note`).
     pub incomplete: bool,
+    /// Set when the ledger has no dates: "no dates in this ledger; treated as one year".
+    pub months_note: Option<&'static str>,
     /// Central IT cost × 12 / months (only when `annualise = true` and months are missing).
     pub annualised_central_it_cost: Option<Kr>,
     /// Total cost × 12 / months (same condition). Shares do not change: both sides scale alike.
@@ -43,6 +45,8 @@ pub struct RuleCoverage {
     pub id: String,
     /// Its reason.
     pub why: String,
+    /// Its reason in Swedish, when the rules file gives one.
+    pub why_sv: Option<String>,
     /// Line in the rules file.
     pub line: usize,
     /// Lines it decided, over all municipalities.
@@ -80,7 +84,7 @@ pub fn quality(
         .zip(labels)
         .map(|(r, label)| {
             let n = r.months.len();
-            let partial = r.year.is_some() && !r.months_missing.is_empty();
+            let partial = r.year.is_some() && n > 0 && !r.months_missing.is_empty();
             let ann = annualise && partial && n > 0;
             let d = &r.unclassified_it_suspect_detail;
             let suspect_top = [
@@ -96,6 +100,7 @@ pub fn quality(
                 months_present: n,
                 months_missing: r.months_missing.clone(),
                 incomplete: partial,
+                months_note: r.months_note,
                 annualised_central_it_cost: ann.then(|| scale(r.central_it_cost, n)),
                 annualised_total_cost: ann.then(|| scale(r.total_cost, n)),
                 suspect_amount: r.unclassified_it_suspect,
@@ -115,6 +120,7 @@ pub fn quality(
             let mut c = RuleCoverage {
                 id: rule.id.clone(),
                 why: rule.why.clone(),
+                why_sv: rule.why_sv.clone(),
                 line: rule.line,
                 lines: 0,
                 amount: Kr(0),

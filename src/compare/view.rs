@@ -82,7 +82,7 @@ pub struct BenchmarkView {
     pub distribution: Distribution,
     /// Distribution of the numerator per inhabitant (kr), over the rows with a population.
     pub per_capita: Distribution,
-    /// For each reference line: how many lie below it.
+    /// For each comparable reference line: how many lie below it.
     pub below_reference: Vec<(String, usize)>,
 }
 
@@ -95,19 +95,13 @@ pub fn view(
 ) -> BenchmarkView {
     let mut order: Vec<usize> = (0..b.rows.len()).collect();
     order.sort_by_key(|&i| b.rows[i].rank);
-    let mut letter = 0u8;
     let mut rows = Vec::new();
     for &i in &order {
         let row: &BenchmarkRow = &b.rows[i];
         let r = results[i];
         let highlighted = highlight == Some(row.name.as_str());
-        let label = if anonymise && !highlighted {
-            let l = super::letter(letter as usize);
-            letter += 1;
-            l
-        } else {
-            super::row_label(&b.rows, row)
-        };
+        // Anonymised runs arrive with letters for names already (compare::anonymise).
+        let label = super::row_label(&b.rows, row);
         let per = |k: Kr| {
             r.population
                 .filter(|p| *p > 0)
@@ -133,6 +127,7 @@ pub fn view(
         below_reference: b
             .references
             .iter()
+            .filter(|rf| rf.comparable)
             .map(|rf| {
                 (
                     rf.label.clone(),

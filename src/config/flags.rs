@@ -3,7 +3,7 @@
 //! everything they mean (defaults, parsing, which combinations are refused) is decided here.
 
 use super::{
-    default_references, load, narrow_scope, parse_codes, parse_scope, Denominator, Municipality,
+    cli_codes, default_references, load, narrow_scope, parse_scope, Denominator, Municipality,
     Numerator, RunConfig,
 };
 use crate::error::{Error, Result};
@@ -26,10 +26,10 @@ pub struct RunFlags {
     pub year: Option<i32>,
     /// `--rules`.
     pub rules: Option<PathBuf>,
-    /// `--denominator`.
-    pub denominator: Option<String>,
-    /// `--numerator`.
-    pub numerator: Option<String>,
+    /// `--denominator` (clap checked the value).
+    pub denominator: Option<Denominator>,
+    /// `--numerator` (clap checked the value).
+    pub numerator: Option<Numerator>,
     /// `--target`.
     pub target: Option<String>,
     /// `--scope`.
@@ -44,16 +44,19 @@ pub struct RunFlags {
     pub lenient: bool,
     /// Keep every ledger line (true when `--out` writes classified.parquet).
     pub keep_lines: bool,
+    /// `--csv-dialect` (overrides the config's `csv_dialect`).
+    pub csv_dialect: Option<crate::report::csv::CsvDialect>,
 }
 
 impl RunConfig {
     /// The run config the flags describe: the config file with the flags applied, or one municipality made of the
-    /// ledgers on the command line. Errors are config errors naming the flag.
+    /// ledgers on the command line. A flag that cannot be (a bad value, a file name for a code, ledgers and a config
+    /// together) is a usage error (exit 64) naming the flag.
     pub fn from_flags(f: &RunFlags) -> Result<RunConfig> {
         let mut cfg = match &f.config {
             Some(p) => {
                 if !f.ledgers.is_empty() {
-                    return Err(Error::rules(
+                    return Err(Error::usage(
                         "give either ledger files or --config, not both",
                     ));
                 }
@@ -61,7 +64,7 @@ impl RunConfig {
             }
             None => {
                 let Some(first) = f.ledgers.first() else {
-                    return Err(Error::rules(
+                    return Err(Error::usage(
                         "no ledger given: itcost run LEDGER... --central-it LIST, or itcost run --config FILE (see itcost run --help)",
                     ));
                 };
@@ -71,17 +74,10 @@ impl RunConfig {
                         .map(|s| s.to_string_lossy().into_owned())
                         .unwrap_or_else(|| "ledger".into())
                 });
-                let central_it = parse_codes(&f.central_it)
-                    .map_err(|e| Error::rules(format!("--central-it: {e}")))?;
+                let (central_it, central_it_raw) = cli_codes("--central-it", &f.central_it)?;
                 let mut m = Municipality::new(name, f.year, f.ledgers.clone());
                 m.central_it = central_it;
-                m.central_it_raw = f
-                    .central_it
-                    .iter()
-                    .flat_map(|s| s.split(','))
-                    .map(|s| s.trim().to_string())
-                    .filter(|s| !s.is_empty())
-                    .collect();
+                m.central_it_raw = central_it_raw;
                 m.columns = parse_column_flags(&f.columns)?;
                 m.sheet = f.sheet.clone();
                 RunConfig::single(m)
@@ -90,12 +86,8 @@ impl RunConfig {
         if let Some(r) = &f.rules {
             cfg.rules = Some(r.clone());
         }
-        if let Some(d) = &f.denominator {
-            cfg.denominator = Denominator::parse(d).ok_or_else(|| {
-                Error::rules(format!(
-                    "--denominator: expected total_cost, net_cost or external, found '{d}'"
-                ))
-            })?;
+        if let Some(d) = f.denominator {
+            cfg.denominator = d;
             if cfg.denominator == Denominator::External
                 && cfg
                     .municipalities
@@ -107,31 +99,26 @@ impl RunConfig {
                 ));
             }
         }
-        if let Some(n) = &f.numerator {
-            cfg.numerator = match n.as_str() {
-                "central_it" => Numerator::CentralIt,
-                "it" => Numerator::It,
-                o => {
-                    return Err(Error::rules(format!(
-                        "--numerator: expected central_it or it, found '{o}'"
-                    )))
-                }
-            };
+        if let Some(n) = f.numerator {
+            cfg.numerator = n;
+        }
+        if let Some(d) = f.csv_dialect {
+            cfg.csv_dialect = d;
         }
         if let Some(t) = &f.target {
             cfg.target_ppm = Some(
                 crate::money::parse_share_ppm(t)
-                    .map_err(|e| Error::rules(format!("--target: {e}")))?,
+                    .map_err(|e| Error::usage(format!("--target: {e}")))?,
             );
         }
         if let Some(s) = &f.scope {
             let (pools, name) =
-                parse_scope(s).map_err(|e| Error::rules(format!("--scope: {e}")))?;
+                parse_scope(s).map_err(|e| Error::usage(format!("--scope: {e}")))?;
             cfg.outside_scope = pools;
             cfg.scope_name = name;
         }
         if f.config.is_some() && (!f.central_it.is_empty() || !f.columns.is_empty()) {
-            return Err(Error::rules("--central-it and --column apply to ledgers on the command line; with --config, set them per municipality"));
+            return Err(Error::usage("--central-it and --column apply to ledgers on the command line; with --config, set them per municipality"));
         }
         cfg.strict = cfg.strict || f.strict;
         cfg.lenient = cfg.lenient || f.lenient;
@@ -164,6 +151,7 @@ impl RunConfig {
             municipalities: vec![m],
             analysis: Default::default(),
             keep_lines: false,
+            csv_dialect: Default::default(),
         }
     }
 }
@@ -190,18 +178,18 @@ impl Municipality {
     }
 }
 
-/// Parses `--column FIELD=HEADER` flags into a column mapping; an unknown field or a missing `=` is a config error
+/// Parses `--column FIELD=HEADER` flags into a column mapping; an unknown field or a missing `=` is a usage error
 /// naming the flag and the fields expected.
 pub fn parse_column_flags(args: &[String]) -> Result<BTreeMap<Field, String>> {
     let mut map = BTreeMap::new();
     for a in args {
         let (k, v) = a.split_once('=').ok_or_else(|| {
-            Error::rules(format!(
+            Error::usage(format!(
                 "--column '{a}': expected FIELD=HEADER, e.g. cost_centre=Ansvarsenhet"
             ))
         })?;
         let f = Field::from_key(k).ok_or_else(|| {
-            Error::rules(format!(
+            Error::usage(format!(
                 "--column '{a}': unknown field '{k}'; expected one of {}",
                 Field::keys()
             ))

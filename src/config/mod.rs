@@ -16,13 +16,16 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// Which total the IT cost is divided by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Denominator {
     /// Operating cost incl. depreciation, after internal eliminations (Fyrbodal; default).
+    #[value(name = "total_cost", alias = "total")]
     TotalCost,
     /// Total cost minus external operating revenue (Dalsland).
+    #[value(name = "net_cost", alias = "net")]
     NetCost,
     /// A total given per municipality and year in the config (annual report, SCB).
+    #[value(name = "external", alias = "external_total")]
     External,
 }
 
@@ -47,41 +50,126 @@ impl Denominator {
 }
 
 /// Which IT cost the benchmark compares.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Numerator {
-    /// The central IT department's cost (Fyrbodal, Dalsland).
+    /// The central IT department's cost (Fyrbodal, Dalsland; default).
+    #[value(name = "central_it")]
     CentralIt,
     /// Central IT plus IT outside central IT.
+    #[value(name = "it", alias = "it_cost")]
     It,
 }
 
-/// A reference line in the benchmark.
+impl Numerator {
+    /// Parses `central_it` or `it` (also `it_cost`).
+    pub fn parse(s: &str) -> Option<Numerator> {
+        match s.trim().to_lowercase().replace(['-', ' '], "_").as_str() {
+            "central_it" => Some(Numerator::CentralIt),
+            "it" | "it_cost" => Some(Numerator::It),
+            _ => None,
+        }
+    }
+    /// The key used in output.
+    pub fn key(self) -> &'static str {
+        match self {
+            Numerator::CentralIt => "central_it",
+            Numerator::It => "it",
+        }
+    }
+}
+
+/// What a share measures: which IT cost over which total.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Measure {
+    /// The IT cost.
+    pub numerator: Numerator,
+    /// The total it is divided by.
+    pub denominator: Denominator,
+}
+
+impl Measure {
+    /// `central IT / total cost`, in the reader's language (`sv` true: Swedish).
+    pub fn text(self, sv: bool) -> String {
+        // "central IT" and "all IT" read the same in Swedish.
+        let num = match self.numerator {
+            Numerator::CentralIt => "central IT",
+            Numerator::It => "all IT",
+        };
+        let den = match (self.denominator, sv) {
+            (Denominator::TotalCost, false) => "total cost",
+            (Denominator::TotalCost, true) => "total kostnad",
+            (Denominator::NetCost, false) => "net cost",
+            (Denominator::NetCost, true) => "nettokostnad",
+            (Denominator::External, false) => "external total",
+            (Denominator::External, true) => "extern totalkostnad",
+        };
+        format!("{num} / {den}")
+    }
+}
+
+/// A reference line in the benchmark: a level measured elsewhere, with what it measures. It is counted and drawn
+/// only when it measures what the run measures (see [`Reference::comparable`]).
 #[derive(Debug, Clone)]
 pub struct Reference {
     /// What it is.
     pub label: String,
+    /// The label in Swedish (`label_sv` in the config; the built-in references have one; without it `label` is
+    /// used in both languages).
+    pub label_sv: Option<String>,
     /// The share, parts per million.
     pub share_ppm: i64,
     /// The share as a fraction (for JSON).
     pub share: f64,
     /// Where the figure comes from.
     pub source: String,
+    /// The IT cost it measures.
+    pub numerator: Numerator,
+    /// The total it divides by.
+    pub denominator: Denominator,
+    /// True when it measures what the run measures; set by the benchmark (false: listed as "not comparable",
+    /// not counted, not drawn).
+    pub comparable: bool,
 }
 
-/// The default reference lines (brief.md).
+impl Reference {
+    /// What the reference measures.
+    pub fn measure(&self) -> Measure {
+        Measure {
+            numerator: self.numerator,
+            denominator: self.denominator,
+        }
+    }
+    /// The label in the reader's language.
+    pub fn label_in(&self, sv: bool) -> &str {
+        match (&self.label_sv, sv) {
+            (Some(l), true) => l,
+            _ => &self.label,
+        }
+    }
+}
+
+/// The default reference lines (brief.md), each with what it measures.
 pub fn default_references() -> Vec<Reference> {
     vec![
         Reference {
             label: "Research level (SCDI): just under 2 % of operating cost on central IT".into(),
+            label_sv: Some("Forskningsnivå (SCDI): strax under 2 % av driftkostnaden på central IT".into()),
             share_ppm: 20_000,
             share: 0.02,
             source: "SCDI / Forskningskonsortiet Digital Förvaltning, cited in Fyrbodal Digital motor 2021".into(),
+            numerator: Numerator::CentralIt,
+            denominator: Denominator::TotalCost,
+            comparable: false,
         },
         Reference {
             label: "National average 2021: 2.5 % of net cost on IT".into(),
+            label_sv: Some("Riksgenomsnitt 2021: 2,5 % av nettokostnaden på IT".into()),
             share_ppm: 25_000,
             share: 0.025,
             source: "Radar Group, cited in Dalsland IT-samverkan förstudie 2024".into(),
+            numerator: Numerator::It,
+            denominator: Denominator::NetCost,
+            comparable: false,
         },
     ]
 }
@@ -149,6 +237,8 @@ pub struct RunConfig {
     /// Keep every ledger line in memory (for `--out`'s classified.parquet); false: text ledgers are read as sums
     /// per key, streaming.
     pub keep_lines: bool,
+    /// The CSV dialect `--out` writes (`csv_dialect = "excel-sv"` or `--csv-dialect`).
+    pub csv_dialect: crate::report::csv::CsvDialect,
 }
 
 /// The narrow (Fyrbodal) scope: Hardware, Software, Telecom.
@@ -215,6 +305,7 @@ struct RawConfig {
     #[serde(default)]
     savings: Vec<RawSavings>,
     joint_org: Option<RawJointOrg>,
+    csv_dialect: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -252,8 +343,11 @@ fn kronor_from_value(v: &toml::Value) -> std::result::Result<i64, String> {
 #[serde(deny_unknown_fields)]
 struct RawReference {
     label: String,
+    label_sv: Option<String>,
     share: toml::Value,
     source: Option<String>,
+    numerator: Option<String>,
+    denominator: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -293,13 +387,68 @@ pub fn share_from_value(v: &toml::Value) -> std::result::Result<i64, String> {
     }
 }
 
-/// Parses a comma-separated code list such as `1510,1511` or `15*`.
+/// Splits code lists as written (`1510,1511`, `15*`, `"1410 1411"`) into single codes: commas and spaces both
+/// separate (a range is written without spaces, `1500-1599`; `1500 - 1599` is read as that range too).
+pub fn split_codes(list: &[String]) -> Vec<String> {
+    let mut out = Vec::new();
+    for item in list {
+        for part in item.split(',') {
+            let tokens: Vec<&str> = part.split_whitespace().collect();
+            let mut k = 0;
+            while k < tokens.len() {
+                // `1500 - 1599` (spaced range) stays one code.
+                if k + 2 < tokens.len() && tokens[k + 1] == "-" {
+                    out.push(format!("{}-{}", tokens[k], tokens[k + 2]));
+                    k += 3;
+                } else {
+                    out.push(tokens[k].to_string());
+                    k += 1;
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Parses a code list such as `1510,1511`, `15*` or `1410 1411` (see [`split_codes`]).
 pub fn parse_codes(list: &[String]) -> std::result::Result<Vec<CodePattern>, String> {
-    list.iter()
-        .flat_map(|s| s.split(','))
-        .filter(|s| !s.trim().is_empty())
-        .map(CodePattern::parse)
+    split_codes(list)
+        .iter()
+        .map(|s| CodePattern::parse(s))
         .collect()
+}
+
+/// File name endings that mark a command-line code as a file name the shell put there.
+const FILE_ENDINGS: &[&str] = &[
+    ".csv", ".tsv", ".txt", ".se", ".si", ".sie", ".xlsx", ".xls", ".ods", ".parquet", ".toml",
+    ".json", ".html",
+];
+
+/// Parses `--central-it` values given on the command line: the patterns and the codes as written. A value that is
+/// a file name (an unquoted `15*` that the shell expanded into the names of files in the folder) is refused with
+/// an explanation, as is a value that is not a code.
+pub fn cli_codes(flag: &str, values: &[String]) -> Result<(Vec<CodePattern>, Vec<String>)> {
+    let raw = split_codes(values);
+    for v in &raw {
+        let lower = v.to_lowercase();
+        if v.contains('/')
+            || v.contains('\\')
+            || FILE_ENDINGS.iter().any(|e| lower.ends_with(e))
+            || Path::new(v).is_file()
+        {
+            return Err(Error::usage(format!(
+                "{flag} '{v}' is a file name, not a cost centre: the shell expanded an unquoted pattern such as \
+                 15* into the names of the files in this folder (and any further names became ledgers); \
+                 quote the pattern: {flag} '15*'"
+            )));
+        }
+    }
+    let patterns = raw
+        .iter()
+        .map(|s| CodePattern::parse(s))
+        .collect::<std::result::Result<Vec<_>, String>>()
+        .map_err(|e| Error::usage(format!("{flag}: {e}")))?;
+    Ok((patterns, raw))
 }
 
 /// Loads and validates a run config.
@@ -332,13 +481,9 @@ pub fn load(path: &Path) -> Result<RunConfig> {
         })?,
     };
     let numerator = match raw.numerator.as_deref() {
-        None | Some("central_it") => Numerator::CentralIt,
-        Some("it") | Some("it_cost") => Numerator::It,
-        Some(o) => {
-            return Err(bad(format!(
-                "numerator: expected central_it or it, found '{o}'"
-            )))
-        }
+        None => Numerator::CentralIt,
+        Some(n) => Numerator::parse(n)
+            .ok_or_else(|| bad(format!("numerator: expected central_it or it, found '{n}'")))?,
     };
     let target_ppm = raw
         .target_share
@@ -356,14 +501,46 @@ pub fn load(path: &Path) -> Result<RunConfig> {
             .map(|r| {
                 let ppm = share_from_value(&r.share)
                     .map_err(|m| bad(format!("reference '{}': {m}", r.label)))?;
+                let (Some(n), Some(d)) = (&r.numerator, &r.denominator) else {
+                    return Err(bad(format!(
+                        "reference '{}': say what it measures with numerator = \"central_it\" or \"it\" and \
+                         denominator = \"total_cost\", \"net_cost\" or \"external_total\" (it is compared only \
+                         with shares measured the same way)",
+                        r.label
+                    )));
+                };
+                let numerator = Numerator::parse(n).ok_or_else(|| {
+                    bad(format!(
+                        "reference '{}': numerator: expected central_it or it, found '{n}'",
+                        r.label
+                    ))
+                })?;
+                let denominator = Denominator::parse(d).ok_or_else(|| {
+                    bad(format!(
+                        "reference '{}': denominator: expected total_cost, net_cost or external_total, found '{d}'",
+                        r.label
+                    ))
+                })?;
                 Ok(Reference {
                     label: r.label.clone(),
+                    label_sv: r.label_sv.clone(),
                     share_ppm: ppm,
                     share: ppm as f64 / 1e6,
                     source: r.source.clone().unwrap_or_default(),
+                    numerator,
+                    denominator,
+                    comparable: false,
                 })
             })
             .collect::<Result<Vec<_>>>()?
+    };
+    let csv_dialect = match raw.csv_dialect.as_deref() {
+        None => Default::default(),
+        Some(d) => crate::report::csv::CsvDialect::parse(d).ok_or_else(|| {
+            bad(format!(
+                "csv_dialect: expected machine or excel-sv, found '{d}'"
+            ))
+        })?,
     };
     if raw.municipality.is_empty() {
         return Err(bad(
@@ -441,7 +618,7 @@ pub fn load(path: &Path) -> Result<RunConfig> {
             year: m.year,
             ledgers: m.ledgers.iter().map(|l| base.join(l)).collect(),
             central_it,
-            central_it_raw: m.central_it.clone(),
+            central_it_raw: split_codes(&m.central_it),
             internal_counterparts,
             external_total_ore,
             population: m.population,
@@ -585,5 +762,6 @@ pub fn load(path: &Path) -> Result<RunConfig> {
         municipalities,
         analysis,
         keep_lines: false,
+        csv_dialect,
     })
 }

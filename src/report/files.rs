@@ -1,6 +1,8 @@
 //! `--out DIR`: summary.json, benchmark.csv, pools.csv and classified.parquet. Every file is written to a
 //! temporary name and renamed, so an interrupted run never leaves a complete-looking half file.
 
+use super::csv::CsvDialect;
+use super::tables::Cell;
 use crate::error::{Error, Result};
 use crate::money::format_plain;
 use crate::pipeline::RunResult;
@@ -25,10 +27,6 @@ fn tmp_name(path: &Path) -> PathBuf {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     path.with_file_name(format!(".{name}.itcost-tmp"))
-}
-
-fn share_cell(s: Option<f64>) -> String {
-    s.map(|v| format!("{v:.6}")).unwrap_or_default()
 }
 
 fn csv_cell(s: &str) -> String {
@@ -75,61 +73,85 @@ pub fn rejects_csv(rejects: &[&crate::ingest::Reject]) -> String {
     out
 }
 
-/// The benchmark as CSV (amounts in kronor with a decimal point, shares as fractions).
-pub fn benchmark_csv(r: &RunResult) -> String {
+/// An optional amount: the amount, or an empty cell.
+fn kr_or_empty(k: Option<crate::aggregate::Kr>) -> Cell {
+    k.map(|k| Cell::Kr(k.0))
+        .unwrap_or_else(|| Cell::Text(String::new()))
+}
+
+/// The benchmark as CSV (machine dialect: amounts in kronor with a decimal point, shares as fractions).
+pub fn benchmark_csv(r: &RunResult, dialect: CsvDialect) -> String {
     let b = &r.benchmark;
-    let mut out = String::from("municipality,year,numerator,denominator,it_cost,denominator_value,share,rank,at_target,cost_to_target,increase\n");
-    let num = match b.numerator {
-        crate::config::Numerator::CentralIt => "central_it",
-        crate::config::Numerator::It => "it",
-    };
-    for row in b.rows.iter().chain(std::iter::once(&b.total)) {
-        out.push_str(&format!(
-            "{},{},{},{},{},{},{},{},{},{},{}\n",
-            csv_cell(&row.name),
-            row.year.map(|y| y.to_string()).unwrap_or_default(),
-            num,
-            b.denominator.key(),
-            format_plain(row.it_cost.0),
-            format_plain(row.denominator_value.0),
-            share_cell(row.share),
-            if row.rank > 0 {
-                row.rank.to_string()
-            } else {
-                String::new()
-            },
-            row.at_target.map(|k| format_plain(k.0)).unwrap_or_default(),
-            row.cost_to_target
-                .map(|k| format_plain(k.0))
-                .unwrap_or_default(),
-            share_cell(row.increase),
-        ));
-    }
-    out
+    let keys = [
+        "municipality",
+        "year",
+        "numerator",
+        "denominator",
+        "it_cost",
+        "denominator_value",
+        "share",
+        "rank",
+        "at_target",
+        "cost_to_target",
+        "increase",
+    ];
+    let rows: Vec<Vec<Cell>> = b
+        .rows
+        .iter()
+        .chain(std::iter::once(&b.total))
+        .map(|row| {
+            vec![
+                Cell::Text(row.name.clone()),
+                Cell::Text(row.year.map(|y| y.to_string()).unwrap_or_default()),
+                Cell::Text(b.numerator.key().into()),
+                Cell::Text(b.denominator.key().into()),
+                Cell::Kr(row.it_cost.0),
+                Cell::Kr(row.denominator_value.0),
+                Cell::Share(row.share),
+                Cell::Text(if row.rank > 0 {
+                    row.rank.to_string()
+                } else {
+                    String::new()
+                }),
+                kr_or_empty(row.at_target),
+                kr_or_empty(row.cost_to_target),
+                Cell::Share(row.increase),
+            ]
+        })
+        .collect();
+    super::csv::write(dialect, &keys, &rows)
 }
 
 /// Municipality × pool × inside/outside central IT, as CSV.
-pub fn pools_csv(r: &RunResult) -> String {
-    let mut out =
-        String::from("municipality,year,pool,pool_sv,central,outside,total,central_part\n");
+pub fn pools_csv(r: &RunResult, dialect: CsvDialect) -> String {
+    let keys = [
+        "municipality",
+        "year",
+        "pool",
+        "pool_sv",
+        "central",
+        "outside",
+        "total",
+        "central_part",
+    ];
+    let mut rows = Vec::new();
     for m in &r.municipalities {
         for p in Pool::ALL {
             let s = m.pools.get(p.name()).copied().unwrap_or_default();
             let total = s.central.0 + s.outside.0;
-            out.push_str(&format!(
-                "{},{},{},{},{},{},{},{}\n",
-                csv_cell(&m.name),
-                m.year.map(|y| y.to_string()).unwrap_or_default(),
-                csv_cell(p.name()),
-                csv_cell(p.label_sv()),
-                format_plain(s.central.0),
-                format_plain(s.outside.0),
-                format_plain(total),
-                share_cell(crate::aggregate::share(s.central.0, total)),
-            ));
+            rows.push(vec![
+                Cell::Text(m.name.clone()),
+                Cell::Text(m.year.map(|y| y.to_string()).unwrap_or_default()),
+                Cell::Text(p.name().into()),
+                Cell::Text(p.label_sv().into()),
+                Cell::Kr(s.central.0),
+                Cell::Kr(s.outside.0),
+                Cell::Kr(total),
+                Cell::Share(crate::aggregate::share(s.central.0, total)),
+            ]);
         }
     }
-    out
+    super::csv::write(dialect, &keys, &rows)
 }
 
 /// Writes every output file into `dir` (created if missing).
@@ -140,22 +162,27 @@ pub fn write_all(r: &RunResult, dir: &Path, lang: super::tables::Lang) -> Result
     write_atomic(&p, super::json::to_string(r).as_bytes())?;
     written.push(p);
     let p = dir.join("report.html");
-    write_atomic(&p, super::html::render(r, lang).as_bytes())?;
+    write_atomic(&p, super::html::render_with_csv(r, lang).as_bytes())?;
     written.push(p);
     let tdir = dir.join("tables");
     std::fs::create_dir_all(&tdir).map_err(|e| Error::io(&tdir, e))?;
     // CSVs are data: machine column names and TBM (English) names, whatever the report language.
+    let dialect = r.config.csv_dialect;
     for t in super::tables::tables(r, super::tables::Lang::En) {
         let p = tdir.join(format!("{}.csv", t.id));
-        write_atomic(&p, t.to_csv().as_bytes())?;
+        write_atomic(&p, t.to_csv(dialect).as_bytes())?;
         written.push(p);
     }
     let p = dir.join("benchmark.csv");
-    write_atomic(&p, benchmark_csv(r).as_bytes())?;
+    write_atomic(&p, benchmark_csv(r, dialect).as_bytes())?;
     written.push(p);
     let p = dir.join("pools.csv");
-    write_atomic(&p, pools_csv(r).as_bytes())?;
+    write_atomic(&p, pools_csv(r, dialect).as_bytes())?;
     written.push(p);
+    // Anonymised: every line of every municipality would name them all; the classified ledger is not written.
+    if r.config.analysis.anonymise {
+        return Ok(written);
+    }
     let p = dir.join("classified.parquet");
     let mut df = r
         .classified_lines()?

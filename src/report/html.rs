@@ -19,7 +19,7 @@ h2{font-size:19px;margin:4px 0 8px;color:#0b3d5c}h3{font-size:15px;margin:16px 0
 .kpis{display:flex;flex-wrap:wrap;gap:12px}.kpi{flex:1 1 180px;background:#f3f7fa;border-radius:6px;padding:10px 14px}.kpi b{display:block;font-size:22px;color:#0b3d5c}
 table{border-collapse:collapse;font-size:13px;margin:6px 0 4px;width:100%}th,td{padding:3px 8px;border-bottom:1px solid #e6e9ec;text-align:left;vertical-align:top}
 th{background:#f3f5f7;font-weight:600}td.n{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}tr.total td{font-weight:700;border-top:2px solid #999}
-.note{color:#555;font-size:13px}.warn{color:#8a4b00}details{margin:6px 0}summary{cursor:pointer;color:#0b3d5c}
+.note{color:#555;font-size:13px}.warn{color:#8a4b00}.muted{color:#999}details{margin:6px 0}summary{cursor:pointer;color:#0b3d5c}
 .ok{color:#006b3c;font-weight:600}.bad{color:#a00;font-weight:600}svg.chart{max-width:980px;display:block;margin:6px 0}
 @media print{nav{display:none}section{break-inside:avoid}}
 "#;
@@ -153,8 +153,25 @@ const SECTIONS: [Section; 10] = [
     },
 ];
 
-/// Renders the report: head, header, navigation, then every section of [`SECTIONS`].
+/// Renders the report for `--html FILE`: no CSV is written beside it, so no table links to one.
 pub fn render(r: &RunResult, lang: Lang) -> String {
+    strip_csv_links(render_with_csv(r, lang))
+}
+
+/// Removes the "CSV: tables/….csv" notes (the report is written without its CSV files).
+fn strip_csv_links(mut html: String) -> String {
+    const OPEN: &str = r#"<p class="note">CSV: <code>tables/"#;
+    while let Some(start) = html.find(OPEN) {
+        match html[start..].find("</p>") {
+            Some(end) => html.replace_range(start..start + end + 4, ""),
+            None => break,
+        }
+    }
+    html
+}
+
+/// Renders the report for `--out DIR`, where every table's CSV is written to `tables/` (each table links to it).
+pub fn render_with_csv(r: &RunResult, lang: Lang) -> String {
     let l = lang;
     let mut o = String::with_capacity(200_000);
     let _ = write!(
@@ -203,7 +220,7 @@ fn header(o: &mut String, c: &Ctx<'_>) {
         l.t("Regler:", "Rules:"),
         esc(&r.rules.name),
         l.t("Omfång:", "Scope:"),
-        esc(&r.config.scope_name),
+        esc(&scope_label(r, l)),
         l.t("itcost", "itcost"),
         env!("CARGO_PKG_VERSION")
     );
@@ -254,16 +271,40 @@ fn kpis(o: &mut String, c: &Ctx<'_>) {
         format!("{} kr", format_kr(b.total.it_cost.0)),
         &format!("{} {}", num, l.t("totalt", "in total")),
     );
-    if let Some(c) = b.total.cost_to_target {
-        kpi(
-            o,
-            format!("{} kr", format_kr(c.0)),
-            &format!(
-                "{} {}",
-                l.t("ökning för att nå", "increase to reach"),
-                b.target_share.map(pct).unwrap_or_default()
-            ),
-        );
+    if let (Some(c), Some(target)) = (b.total.cost_to_target, b.target_share) {
+        if c.0 >= 0 {
+            kpi(
+                o,
+                format!("{} kr", format_kr(c.0)),
+                &format!(
+                    "{} {}",
+                    l.t("ökning för att nå", "increase to reach"),
+                    pct(target)
+                ),
+            );
+        } else {
+            // Above the target: say so, and by how much (never a negative "increase").
+            let points = b
+                .pooled_share
+                .map(|s| format!("{:.2}", (s - target) * 100.0))
+                .unwrap_or_default();
+            kpi(
+                o,
+                format!("{} kr", format_kr(-c.0)),
+                &format!(
+                    "{} {} ({} {} {})",
+                    l.t("över målet", "above the target"),
+                    pct(target),
+                    l.t("andelen ligger", "the share is"),
+                    if l == Lang::Sv {
+                        points.replace('.', ",")
+                    } else {
+                        points
+                    },
+                    l.t("procentenheter över", "percentage points above")
+                ),
+            );
+        }
     }
     let it_total: i64 = r.municipalities.iter().map(|m| m.it_cost.0).sum();
     let central_total: i64 = r.municipalities.iter().map(|m| m.central_it_cost.0).sum();
@@ -300,12 +341,21 @@ fn conservation(o: &mut String, c: &Ctx<'_>) {
             )
         }
     );
+    for n in &r.notices {
+        let _ = write!(o, r#"<p class="bad">{}</p>"#, esc(l.t(&n.sv, &n.en)));
+    }
 }
 
 /// How many organisations lie below each reference line (A2).
 fn below_reference(o: &mut String, c: &Ctx<'_>) {
-    let (l, a) = (c.l, &c.r.analyses);
+    let (l, a, b) = (c.l, &c.r.analyses, &c.r.benchmark);
     for (label, n) in &a.view.below_reference {
+        let label = b
+            .references
+            .iter()
+            .find(|rf| &rf.label == label)
+            .map(|rf| rf.label_in(l == Lang::Sv))
+            .unwrap_or(label);
         let _ = write!(
             o,
             r#"<p class="note">{n} {} {} {}.</p>"#,
@@ -336,25 +386,45 @@ fn benchmark(o: &mut String, c: &Ctx<'_>) {
             highlight: row.highlighted,
         })
         .collect();
-    let refs: Vec<RefLine> = b
+    let sv = l == Lang::Sv;
+    // Only references that measure what the run measures are drawn; the target (a goal the user chose) always is.
+    let mut refs: Vec<RefLine> = b
         .references
         .iter()
+        .filter(|rf| rf.comparable)
         .map(|rf| RefLine {
-            label: format!("{} {}", pct(rf.share), rf.label),
+            label: format!("{} {}", pct(rf.share), rf.label_in(sv)),
             value: rf.share,
         })
         .collect();
+    if let Some(t) = b.target_share {
+        refs.push(RefLine {
+            label: format!("{} {}", l.t("Mål", "Target"), pct(t)),
+            value: t,
+        });
+    }
     o.push_str(&svg::bars(&format!("{num} / {den}"), &bars, &refs));
-    let _ = write!(
-        o,
-        r#"<p class="note">{}</p>"#,
-        esc(&b
-            .references
-            .iter()
-            .map(|rf| format!("{} {}: {}", pct(rf.share), rf.label, rf.source))
-            .collect::<Vec<_>>()
-            .join(" · "))
-    );
+    for rf in &b.references {
+        if rf.comparable {
+            let _ = write!(
+                o,
+                r#"<p class="note">{} {}: {}</p>"#,
+                pct(rf.share),
+                esc(rf.label_in(sv)),
+                esc(&rf.source)
+            );
+        } else {
+            let _ = write!(
+                o,
+                r#"<p class="note muted">{} {} — {} {} ({})</p>"#,
+                pct(rf.share),
+                esc(rf.label_in(sv)),
+                l.t("inte jämförbar: mäter", "not comparable: measures"),
+                esc(&rf.measure().text(sv)),
+                esc(&rf.source)
+            );
+        }
+    }
     table_html(o, &tables::benchmark_view(r, l));
     table_html(o, &tables::distribution(r, l));
     if !a.view.anonymised {
@@ -364,8 +434,8 @@ fn benchmark(o: &mut String, c: &Ctx<'_>) {
             o,
             r#"<p class="note">{}</p>"#,
             l.t(
-                "Vyn är anonymiserad: de andra organisationerna visas som bokstäver. Den namngivna tabellen finns i tables/benchmark.csv.",
-                "The view is anonymised: the other organisations are shown as letters. The named table is in tables/benchmark.csv.",
+                "Rapporten är anonymiserad: de andra organisationerna visas som bokstäver i varje avsnitt, i CSV-filerna och i JSON; deras invånartal, leverantörer som bara de har och den gemensamma organisationens fördelning visas inte.",
+                "The report is anonymised: the other organisations are letters in every section, in the CSV files and in the JSON; their populations, suppliers only they use and the joint organisation's split are not shown.",
             )
         );
     }
@@ -526,13 +596,38 @@ fn work_areas(o: &mut String, c: &Ctx<'_>) {
     table_html(o, &tables::towers(r, l));
 }
 
-/// IT suppliers above the threshold, the largest and the shared ones (A7).
+/// IT suppliers above the threshold, the largest and the shared ones (A7); an empty section says why.
 fn suppliers(o: &mut String, c: &Ctx<'_>) {
-    let r = c.r;
-    let l = c.l;
-    table_html(o, &tables::supplier_counts(r, l));
-    table_html(o, &tables::suppliers_largest(r, l));
-    table_html(o, &tables::suppliers_shared(r, l));
+    let (r, l, a) = (c.r, c.l, &c.r.analyses);
+    let supplier_column = r.inputs.iter().any(|i| {
+        i.layout.as_ref().is_some_and(|l| {
+            l.columns
+                .get(crate::ingest::columns::Field::Supplier)
+                .is_some()
+        }) || matches!(i.format, crate::ingest::Format::Parquet)
+    });
+    if a.suppliers.largest.is_empty() {
+        // An empty section says why.
+        let _ = write!(
+            o,
+            r#"<p class="note">{}</p>"#,
+            if supplier_column {
+                l.t(
+                    "Ingen IT-kostnad har en leverantör angiven i huvudböckerna.",
+                    "No IT cost has a supplier named in these ledgers.",
+                )
+            } else {
+                l.t(
+                    "Ingen leverantörskolumn i huvudböckerna: leverantörer kan inte visas.",
+                    "No supplier column in these ledgers: suppliers cannot be shown.",
+                )
+            }
+        );
+    } else {
+        table_html(o, &tables::supplier_counts(r, l));
+        table_html(o, &tables::suppliers_largest(r, l));
+        table_html(o, &tables::suppliers_shared(r, l));
+    }
 }
 
 /// What if: the cost of reaching the target share, the savings scenarios and the joint organisation's split (A9,
@@ -579,9 +674,17 @@ fn cost_to_target(o: &mut String, c: &Ctx<'_>) {
     if b.target_share.is_none() {
         return;
     }
+    // Bars only for those below the target (an organisation at or above it has nothing to add: no empty bar).
+    let above: Vec<String> = b
+        .rows
+        .iter()
+        .filter(|row| row.cost_to_target.is_some_and(|k| k.0 <= 0))
+        .map(|row| crate::compare::row_label(&b.rows, row))
+        .collect();
     let tb: Vec<Bar> = b
         .rows
         .iter()
+        .filter(|row| row.cost_to_target.is_some_and(|k| k.0 > 0))
         .map(|row| Bar {
             label: crate::compare::row_label(&b.rows, row),
             value: row
@@ -601,15 +704,29 @@ fn cost_to_target(o: &mut String, c: &Ctx<'_>) {
             highlight: a.view.highlight.as_deref() == Some(row.name.as_str()),
         })
         .collect();
-    o.push_str(&svg::bars(
-        &format!(
-            "{} {}",
-            l.t("Ökning för att nå", "Increase to reach"),
-            b.target_share.map(pct).unwrap_or_default()
-        ),
-        &tb,
-        &[],
-    ));
+    if !tb.is_empty() {
+        o.push_str(&svg::bars(
+            &format!(
+                "{} {}",
+                l.t("Ökning för att nå", "Increase to reach"),
+                b.target_share.map(pct).unwrap_or_default()
+            ),
+            &tb,
+            &[],
+        ));
+    }
+    if !above.is_empty() {
+        let _ = write!(
+            o,
+            r#"<p class="note">{} {}: {}.</p>"#,
+            l.t(
+                "Redan på eller över målet",
+                "Already at or above the target"
+            ),
+            b.target_share.map(pct).unwrap_or_default(),
+            esc(&above.join(", "))
+        );
+    }
     let _ = write!(
         o,
         r#"<p class="note">{}: {} kr × {} = {} kr; {} kr − {} kr = {} kr.</p>"#,
@@ -676,6 +793,14 @@ fn quality(o: &mut String, c: &Ctx<'_>) {
     let l = c.l;
     let a = &c.r.analyses;
     for q in &a.quality.rows {
+        if q.months_note.is_some() {
+            let _ = write!(
+                o,
+                r#"<p class="warn">{}: {}</p>"#,
+                esc(&q.municipality),
+                l.t(crate::guards::NO_DATES_SV, crate::guards::NO_DATES)
+            );
+        }
         if q.incomplete {
             let _ = write!(
                 o,
@@ -746,6 +871,22 @@ fn method(o: &mut String, c: &Ctx<'_>) {
             "Amounts are exact to the öre; shares are shown with two decimals. The same run gives the same file.",
         )
     );
+}
+
+/// The scope's name in the report's language, with its pools.
+fn scope_label(r: &RunResult, l: Lang) -> String {
+    let name = match r.config.scope_name.as_str() {
+        "narrow" => l.t("smalt", "narrow"),
+        "wide" => l.t("brett", "wide"),
+        _ => l.t("eget", "custom"),
+    };
+    let pools: Vec<String> = r
+        .config
+        .outside_scope
+        .iter()
+        .map(|p| l.pool(p.name()))
+        .collect();
+    format!("{name} ({})", pools.join(", "))
 }
 
 /// The denominator as the report names it.

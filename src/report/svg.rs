@@ -38,8 +38,94 @@ pub struct RefLine {
     pub value: f64,
 }
 
-const LABEL_W: f64 = 170.0;
+/// The narrowest and widest label column.
+const LABEL_MIN: f64 = 90.0;
+const LABEL_MAX: f64 = 300.0;
 const WIDTH: f64 = 760.0;
+
+/// A safe upper estimate of the width of `s` at 12 px system-ui (no font is measured: the report has no script):
+/// wide letters and digits count more than narrow ones.
+pub fn text_width(s: &str, font_px: f64) -> f64 {
+    let em: f64 = s
+        .chars()
+        .map(|c| match c {
+            'i' | 'l' | 'j' | 'í' | '.' | ',' | ':' | ';' | '\'' | '|' | '!' => 0.3,
+            ' ' | 'f' | 't' | 'r' | '(' | ')' | '-' | '/' => 0.4,
+            'm' | 'w' | 'M' | 'W' | '%' | '—' => 0.95,
+            c if c.is_uppercase() => 0.72,
+            _ => 0.6,
+        })
+        .sum();
+    em * font_px
+}
+
+/// `s` shortened with "…" so that it fits `max_px`; the second value is true when it was cut (the full text then
+/// goes into a `<title>`).
+pub fn fit(s: &str, max_px: f64, font_px: f64) -> (String, bool) {
+    if text_width(s, font_px) <= max_px {
+        return (s.to_string(), false);
+    }
+    let mut out = String::new();
+    for c in s.chars() {
+        out.push(c);
+        if text_width(&out, font_px) + text_width("…", font_px) > max_px {
+            out.pop();
+            break;
+        }
+    }
+    (format!("{}…", out.trim_end()), true)
+}
+
+/// A `<text>` element holding `label` fitted to `max_px` (the full label in its `<title>` when cut).
+fn label_text(s: &mut String, x: f64, y: f64, attrs: &str, label: &str, max_px: f64) {
+    let (shown, cut) = fit(label, max_px, 12.0);
+    let title = if cut {
+        format!("<title>{}</title>", esc(label))
+    } else {
+        String::new()
+    };
+    let _ = write!(
+        s,
+        r#"<text x="{x:.2}" y="{y:.2}"{attrs}>{title}{}</text>"#,
+        esc(&shown)
+    );
+}
+
+/// The label column's width for these labels: as wide as the longest (within bounds).
+fn label_width<'a>(labels: impl Iterator<Item = &'a str>) -> f64 {
+    labels
+        .map(|l| text_width(l, 12.0) + 12.0)
+        .fold(LABEL_MIN, f64::max)
+        .min(LABEL_MAX)
+}
+
+/// The colour of a series: a TBM pool (by its TBM name or Swedish label) always has the same colour, in every
+/// chart and every report; other series take the palette in order.
+pub fn series_colour(i: usize, name: &str) -> &'static str {
+    match crate::rules::taxonomy::Pool::parse(name) {
+        Some(p) => {
+            let k = crate::rules::taxonomy::Pool::ALL
+                .iter()
+                .position(|q| *q == p)
+                .unwrap_or(0);
+            POOL_COLOURS[k % POOL_COLOURS.len()]
+        }
+        None => PALETTE[i % PALETTE.len()],
+    }
+}
+
+/// ` data-pool="Hardware"` when the series is a pool (the browser check verifies one colour per pool), else "".
+fn pool_attr(name: &str) -> String {
+    crate::rules::taxonomy::Pool::parse(name)
+        .map(|p| format!(r#" data-pool="{}""#, p.name()))
+        .unwrap_or_default()
+}
+
+/// One colour per TBM pool, in `Pool::ALL` order (Okabe–Ito, then a dark grey and a brown).
+pub const POOL_COLOURS: [&str; 9] = [
+    "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#555555",
+    "#8C564B",
+];
 
 fn open(out: &mut String, h: f64, title: &str) {
     let _ = write!(
@@ -61,49 +147,69 @@ pub fn bars(title: &str, rows: &[Bar], refs: &[RefLine]) -> String {
         .fold(0.0f64, f64::max)
         .max(1e-12)
         * 1.12;
-    let plot_w = WIDTH - LABEL_W - 90.0;
-    let x = |v: f64| LABEL_W + plot_w * (v.max(0.0) / max);
+    let label_w = label_width(rows.iter().map(|b| b.label.as_str()));
+    // Room right of the longest bar for its value text.
+    let text_w = rows
+        .iter()
+        .map(|b| text_width(&b.text, 12.0) + 8.0)
+        .fold(40.0f64, f64::max)
+        .min(WIDTH / 3.0);
+    // The longest bar (max / 1.12 of the scale) ends where its text has room.
+    let plot_w = (WIDTH - label_w - text_w) * 1.12;
+    let x = |v: f64| label_w + plot_w * (v.max(0.0) / max);
     let mut s = String::new();
     open(&mut s, h, title);
     for (i, b) in rows.iter().enumerate() {
         let y = top + row_h * i as f64;
         let fill = if b.highlight { "#D55E00" } else { "#0072B2" };
-        let _ = write!(
-            s,
-            r#"<text x="{}" y="{}" text-anchor="end"{}>{}</text><rect class="mark" x="{LABEL_W}" y="{}" width="{:.2}" height="{}" fill="{fill}"><title>{}: {}</title></rect><text x="{:.2}" y="{}">{}</text>"#,
-            LABEL_W - 6.0,
+        label_text(
+            &mut s,
+            label_w - 6.0,
             y + 16.0,
             if b.highlight {
-                r#" font-weight="bold""#
+                r#" text-anchor="end" font-weight="bold""#
             } else {
-                ""
+                r#" text-anchor="end""#
             },
-            esc(&b.label),
+            &b.label,
+            label_w - 10.0,
+        );
+        let _ = write!(
+            s,
+            r#"<rect class="mark" x="{label_w:.2}" y="{}" width="{:.2}" height="{}" fill="{fill}"><title>{}: {}</title></rect>"#,
             y + 4.0,
-            (x(b.value) - LABEL_W).max(0.5),
+            (x(b.value) - label_w).max(0.5),
             row_h - 8.0,
             esc(&b.label),
             esc(&b.text),
-            x(b.value) + 4.0,
-            y + 16.0,
-            esc(&b.text)
         );
+        let tx = x(b.value) + 4.0;
+        label_text(&mut s, tx, y + 16.0, "", &b.text, WIDTH - tx - 2.0);
     }
     for (i, r) in refs.iter().enumerate() {
         let rx = x(r.value);
-        // Labels stack above the bars; right of the line when there is room, else left of it.
-        let (tx, anchor) = if rx > WIDTH * 0.55 {
-            (rx - 4.0, "end")
+        // Labels stack above the bars; right of the line when they fit there, else left of it (cut to fit).
+        let w = text_width(&r.label, 12.0);
+        let right = WIDTH - rx - 6.0;
+        let left = rx - 6.0;
+        let (tx, anchor, room) = if w <= right || right >= left {
+            (rx + 4.0, "start", right)
         } else {
-            (rx + 4.0, "start")
+            (rx - 4.0, "end", left)
         };
         let _ = write!(
             s,
-            r##"<line x1="{rx:.2}" x2="{rx:.2}" y1="{}" y2="{}" stroke="#333" stroke-dasharray="4 3"/><text x="{tx:.2}" y="{}" fill="#333" text-anchor="{anchor}">{}</text>"##,
+            r##"<line x1="{rx:.2}" x2="{rx:.2}" y1="{}" y2="{}" stroke="#333" stroke-dasharray="4 3"/>"##,
             4.0 + 16.0 * i as f64,
             h - 20.0,
+        );
+        label_text(
+            &mut s,
+            tx,
             14.0 + 16.0 * i as f64,
-            esc(&r.label)
+            &format!(r##" fill="#333" text-anchor="{anchor}""##),
+            &r.label,
+            room,
         );
     }
     s.push_str("</svg>");
@@ -124,20 +230,22 @@ pub fn stacked(title: &str, series: &[String], rows: &[Stack]) -> String {
     let legend_rows = series.len().div_ceil(3);
     let top = 8.0;
     let h = top + row_h * rows.len() as f64 + 18.0 * legend_rows as f64 + 26.0;
-    let plot_w = WIDTH - LABEL_W - 20.0;
+    let label_w = label_width(rows.iter().map(|r| r.label.as_str()));
+    let plot_w = WIDTH - label_w - 20.0;
     let mut s = String::new();
     open(&mut s, h, title);
     for (i, row) in rows.iter().enumerate() {
         let y = top + row_h * i as f64;
         let total: f64 = row.parts.iter().map(|p| p.1.max(0.0)).sum();
-        let _ = write!(
-            s,
-            r#"<text x="{}" y="{}" text-anchor="end">{}</text>"#,
-            LABEL_W - 6.0,
+        label_text(
+            &mut s,
+            label_w - 6.0,
             y + 17.0,
-            esc(&row.label)
+            r#" text-anchor="end""#,
+            &row.label,
+            label_w - 10.0,
         );
-        let mut x = LABEL_W;
+        let mut x = label_w;
         for (k, v, tip) in &row.parts {
             if total <= 0.0 || *v <= 0.0 {
                 continue;
@@ -145,10 +253,11 @@ pub fn stacked(title: &str, series: &[String], rows: &[Stack]) -> String {
             let w = plot_w * v / total;
             let _ = write!(
                 s,
-                r#"<rect class="mark" x="{x:.2}" y="{}" width="{w:.2}" height="{}" fill="{}"><title>{}</title></rect>"#,
+                r#"<rect class="mark" x="{x:.2}" y="{}" width="{w:.2}" height="{}" fill="{}"{}><title>{}</title></rect>"#,
                 y + 4.0,
                 row_h - 8.0,
-                PALETTE[k % PALETTE.len()],
+                series_colour(*k, series.get(*k).map(String::as_str).unwrap_or("")),
+                pool_attr(series.get(*k).map(String::as_str).unwrap_or("")),
                 esc(tip)
             );
             if w > 34.0 {
@@ -163,24 +272,25 @@ pub fn stacked(title: &str, series: &[String], rows: &[Stack]) -> String {
             x += w;
         }
     }
-    legend(&mut s, series, top + row_h * rows.len() as f64 + 14.0);
+    legend(&mut s, series, top + row_h * rows.len() as f64 + 14.0, 20.0);
     s.push_str("</svg>");
     s
 }
 
-fn legend(s: &mut String, series: &[String], y0: f64) {
+/// The legend: three columns from `x0`, each name fitted to its column.
+fn legend(s: &mut String, series: &[String], y0: f64, x0: f64) {
+    let col = (WIDTH - x0 - 10.0) / 3.0;
     for (i, name) in series.iter().enumerate() {
-        let x = LABEL_W + 190.0 * (i % 3) as f64;
+        let x = x0 + col * (i % 3) as f64;
         let y = y0 + 18.0 * (i / 3) as f64;
         let _ = write!(
             s,
-            r#"<rect x="{x}" y="{}" width="11" height="11" fill="{}"/><text x="{}" y="{}">{}</text>"#,
+            r#"<rect x="{x:.2}" y="{}" width="11" height="11" fill="{}"{}/>"#,
             y - 10.0,
-            PALETTE[i % PALETTE.len()],
-            x + 15.0,
-            y,
-            esc(name)
+            series_colour(i, name),
+            pool_attr(name),
         );
+        label_text(s, x + 15.0, y, "", name, col - 20.0);
     }
 }
 
@@ -196,30 +306,32 @@ pub fn grouped(title: &str, series: &[String], categories: &[(String, Vec<f64>)]
         .fold(0.0f64, f64::max)
         .max(1e-12)
         * 1.15;
-    let plot_w = WIDTH - LABEL_W - 70.0;
+    let label_w = label_width(categories.iter().map(|c| c.0.as_str()));
+    let plot_w = WIDTH - label_w - 70.0;
     let mut s = String::new();
     open(&mut s, h, title);
     for (ci, (cat, values)) in categories.iter().enumerate() {
         let y0 = 8.0 + group_h * ci as f64;
-        let _ = write!(
-            s,
-            r#"<text x="{}" y="{}" text-anchor="end">{}</text>"#,
-            LABEL_W - 6.0,
+        label_text(
+            &mut s,
+            label_w - 6.0,
             y0 + group_h / 2.0,
-            esc(cat)
+            r#" text-anchor="end""#,
+            cat,
+            label_w - 10.0,
         );
         for (k, v) in values.iter().enumerate() {
             let y = y0 + bar_h * k as f64;
             let w = (plot_w * v.max(0.0) / max).max(0.5);
             let _ = write!(
                 s,
-                r#"<rect class="mark" x="{LABEL_W}" y="{y:.2}" width="{w:.2}" height="{}" fill="{}"><title>{} · {}: {}</title></rect><text x="{:.2}" y="{:.2}" font-size="10">{}</text>"#,
+                r#"<rect class="mark" x="{label_w:.2}" y="{y:.2}" width="{w:.2}" height="{}" fill="{}"><title>{} · {}: {}</title></rect><text x="{:.2}" y="{:.2}" font-size="10">{}</text>"#,
                 bar_h - 2.0,
-                PALETTE[k % PALETTE.len()],
+                series_colour(k, series.get(k).map(String::as_str).unwrap_or("")),
                 esc(cat),
-                esc(&series[k]),
+                esc(series.get(k).map(String::as_str).unwrap_or("")),
                 super::tables::pct(*v),
-                LABEL_W + w + 3.0,
+                label_w + w + 3.0,
                 y + bar_h - 3.0,
                 super::tables::pct(*v)
             );
@@ -229,6 +341,7 @@ pub fn grouped(title: &str, series: &[String], categories: &[(String, Vec<f64>)]
         &mut s,
         series,
         8.0 + group_h * categories.len() as f64 + 14.0,
+        20.0,
     );
     s.push_str("</svg>");
     s
@@ -284,7 +397,7 @@ pub fn lines(title: &str, series: &[(String, Vec<(i32, f64)>)]) -> String {
         );
     }
     for (k, (name, pts)) in series.iter().enumerate() {
-        let c = PALETTE[k % PALETTE.len()];
+        let c = series_colour(k, name);
         let d: Vec<String> = pts
             .iter()
             .map(|(y, v)| format!("{:.2},{:.2}", xi(*y), yv(*v)))
@@ -306,7 +419,43 @@ pub fn lines(title: &str, series: &[(String, Vec<(i32, f64)>)]) -> String {
         }
     }
     let names: Vec<String> = series.iter().map(|s| s.0.clone()).collect();
-    legend(&mut s, &names, y1 + 44.0);
+    legend(&mut s, &names, y1 + 44.0, 20.0);
     s.push_str("</svg>");
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_labels_are_cut_to_fit_with_the_full_text_in_a_title() {
+        let (shown, cut) = fit("Barn- och utbildningsförvaltningen Dals-Ed", 120.0, 12.0);
+        assert!(cut && shown.ends_with('…'), "{shown}");
+        assert!(text_width(&shown, 12.0) <= 120.0);
+        assert_eq!(fit("Åmål", 120.0, 12.0), ("Åmål".to_string(), false));
+        let long = "Samhällsbyggnadsförvaltningen och tekniska förvaltningen i Dals-Ed";
+        let svg = bars(
+            "t",
+            &[Bar {
+                label: long.into(),
+                value: 1.0,
+                text: "12 496 743 kr (+37,64 %)".into(),
+                highlight: false,
+            }],
+            &[RefLine {
+                label:
+                    "Riksgenomsnitt 2021: 2,5 % av nettokostnaden på IT (som studien använde det)"
+                        .into(),
+                value: 1.0,
+            }],
+        );
+        assert!(svg.contains(&format!("<title>{long}</title>")), "{svg}");
+    }
+
+    #[test]
+    fn a_pool_has_the_same_colour_whatever_its_position() {
+        assert_eq!(series_colour(0, "Hardware"), series_colour(5, "Hårdvara"));
+        assert_ne!(series_colour(0, "Hardware"), series_colour(0, "Software"));
+    }
 }

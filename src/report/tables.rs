@@ -13,12 +13,14 @@ use crate::pipeline::RunResult;
 use crate::rules::taxonomy::{Pool, Tower};
 
 /// Report language.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum Lang {
     /// Swedish (default).
     #[default]
+    #[value(name = "sv", alias = "swedish", alias = "svenska")]
     Sv,
     /// English.
+    #[value(name = "en", alias = "english", alias = "engelska")]
     En,
 }
 
@@ -146,23 +148,9 @@ impl Table {
         }
     }
 
-    /// The table as CSV (comma, quoted where needed, plain numbers).
-    pub fn to_csv(&self) -> String {
-        let q = |s: &str| {
-            if s.contains([',', '"', '\n', ';']) {
-                format!("\"{}\"", s.replace('"', "\"\""))
-            } else {
-                s.to_string()
-            }
-        };
-        let mut out = self.keys.join(",");
-        out.push('\n');
-        for r in &self.rows {
-            let cells: Vec<String> = r.iter().map(|c| q(&c.plain())).collect();
-            out.push_str(&cells.join(","));
-            out.push('\n');
-        }
-        out
+    /// The table as CSV in a dialect (machine: comma, quoted where needed, plain numbers).
+    pub fn to_csv(&self, dialect: super::csv::CsvDialect) -> String {
+        super::csv::write(dialect, &self.keys, &self.rows)
     }
 }
 
@@ -890,13 +878,27 @@ pub fn data_quality(r: &RunResult, l: Lang) -> Table {
             t(row.municipality.clone()),
             Cell::Int(row.lines),
             Cell::Int(row.months_present as u64),
-            t(row.months_missing.join(" ")),
+            t(match row.months_note {
+                Some(_) => l
+                    .t(crate::guards::NO_DATES_SV, crate::guards::NO_DATES)
+                    .to_string(),
+                None => row.months_missing.join(" "),
+            }),
             row.annualised_central_it_cost.map(kr).unwrap_or(t("")),
             kr(row.suspect_amount),
             kr(row.internal_imbalance),
             Cell::Int(row.rejected_lines),
             kr(row.rejected_amount),
-            t(row.warnings.join(" | ")),
+            // Warnings the run also has in Swedish (the notices) are shown in the report's language.
+            t(row
+                .warnings
+                .iter()
+                .map(|w| match (l, r.notices.iter().find(|n| &n.en == w)) {
+                    (Lang::Sv, Some(n)) => n.sv.clone(),
+                    _ => w.clone(),
+                })
+                .collect::<Vec<_>>()
+                .join(" | ")),
         ]);
     }
     tq
@@ -961,7 +963,10 @@ pub fn rule_coverage(r: &RunResult, l: Lang) -> Table {
             Cell::Int(c.lines),
             kr(c.amount),
             Cell::Int(c.units as u64),
-            t(c.why.clone()),
+            t(match (l, &c.why_sv) {
+                (Lang::Sv, Some(sv)) => sv.clone(),
+                _ => c.why.clone(),
+            }),
         ]);
     }
     tcov

@@ -64,13 +64,16 @@ fn municipality(o: &mut String, m: &MunicipalityResult) {
         .year
         .map(|y| y.to_string())
         .unwrap_or_else(|| "year unknown".into());
+    let months = match m.months_note {
+        Some(note) => note.to_string(),
+        None => format!("{} month(s)", m.months.len()),
+    };
     let _ = writeln!(
         o,
-        "{} {} — {} lines, {} month(s), {}",
+        "{} {} — {} lines, {months}, {}",
         m.name,
         year,
         m.lines,
-        m.months.len(),
         m.files.join(", ")
     );
     for w in &m.warnings {
@@ -271,6 +274,17 @@ fn benchmark(o: &mut String, b: &Benchmark) {
         pct(b.pooled_share)
     );
     for rf in &b.references {
+        if !rf.comparable {
+            let _ = writeln!(
+                o,
+                "  reference {}: {} — not comparable: measures {} ({})",
+                pct(Some(rf.share)),
+                rf.label,
+                rf.measure().text(false),
+                rf.source
+            );
+            continue;
+        }
         let below = b
             .rows
             .iter()

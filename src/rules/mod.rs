@@ -62,6 +62,8 @@ pub struct Rule {
     pub id: String,
     /// Why the rule exists (shown by `explain` and in reports).
     pub why: String,
+    /// The same in Swedish (`why_sv`; Swedish reports fall back to `why` when it is absent).
+    pub why_sv: Option<String>,
     /// 1-based line in the rules file where the rule starts.
     pub line: usize,
     /// What the line must look like.

@@ -91,6 +91,7 @@ struct RawSuspect {
 struct RawRule {
     id: Spanned<String>,
     why: Option<String>,
+    why_sv: Option<String>,
     account: Option<Spanned<OneOrMany>>,
     account_text: Option<Spanned<RawText>>,
     cost_centre: Option<Spanned<OneOrMany>>,
@@ -128,27 +129,124 @@ impl Problems<'_> {
     }
 }
 
+/// The most type problems collected from one file before giving up.
+const MAX_TYPE_PROBLEMS: usize = 50;
+
+/// Deserialises the file, collecting every type problem (`it = "ja"`) instead of stopping at the first: each
+/// offending line is named with its rule and key, blanked (same length, so later offsets stay right) and the file
+/// read again. Returns the file, the problems and the text read (with the blanked lines); a TOML syntax error or a
+/// problem that blanking cannot get past is returned as the error.
+fn read_raw(src: &str, file: &str) -> Result<(RawFile, Vec<String>, String)> {
+    let mut text = src.to_string();
+    let mut problems = Vec::new();
+    let mut blanked = Vec::new();
+    loop {
+        let e = match toml::from_str::<RawFile>(&text) {
+            Ok(raw) => return Ok((raw, problems, text)),
+            Err(e) => e,
+        };
+        let msg = e.message().trim().to_string();
+        let Some(span) = e.span() else {
+            problems.push(format!("{file}: {msg}"));
+            return Err(refused(file, problems));
+        };
+        let line = text.as_bytes()[..span.start.min(text.len())]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count()
+            + 1;
+        let line_text = src.lines().nth(line - 1).unwrap_or("").trim();
+        let is_type_error = msg.starts_with("invalid type")
+            || msg.starts_with("invalid value")
+            || msg.starts_with("data did not match")
+            || msg.starts_with("unknown field");
+        if !is_type_error || blanked.contains(&line) || problems.len() >= MAX_TYPE_PROBLEMS {
+            let this = format!("{file}:{line}: {}", friendly(&msg));
+            if problems.is_empty() {
+                // A syntax error alone: one line, as every other message.
+                return Err(Error::rules(this));
+            }
+            problems.push(this);
+            return Err(refused(file, problems));
+        }
+        let rule = rule_id_around(src, line)
+            .map(|id| format!("rule '{id}': "))
+            .unwrap_or_default();
+        let key = if line_text.starts_with('[') {
+            String::new()
+        } else {
+            format!("{line_text}: ")
+        };
+        problems.push(format!("{file}:{line}: {rule}{key}{}", friendly(&msg)));
+        blanked.push(line);
+        // Blank the line in place: same length, so every later span still points into the original text.
+        let start = text
+            .match_indices('\n')
+            .nth(line.saturating_sub(2))
+            .map(|(i, _)| i + 1)
+            .filter(|_| line > 1)
+            .unwrap_or(0);
+        let end = text[start..]
+            .find('\n')
+            .map(|i| start + i)
+            .unwrap_or(text.len());
+        text.replace_range(start..end, &" ".repeat(end - start));
+    }
+}
+
+/// The whole file refused with its problems.
+fn refused(file: &str, problems: Vec<String>) -> Error {
+    let n = problems.len();
+    Error::rules(format!(
+        "{file}: invalid rules file ({n} problem{}):\n  {}",
+        if n == 1 { "" } else { "s" },
+        problems.join("\n  ")
+    ))
+}
+
+/// serde's wording in the words of the rules file (the offending line is shown before it).
+fn friendly(msg: &str) -> String {
+    if msg.contains("untagged enum OneOrMany") {
+        return "expected a code in quotes or a list of them (\"6412\" or [\"64*\", \"65*\"])"
+            .into();
+    }
+    if msg.contains("untagged enum RawText") {
+        return "expected keywords in quotes, a list of them, or { regex = \"…\" }".into();
+    }
+    match msg.split_once(", expected ").map(|(_, w)| w) {
+        Some("a boolean") => "expected true or false".into(),
+        Some("a string") => "expected a text in quotes".into(),
+        _ => msg.to_string(),
+    }
+}
+
+/// The id of the `[[rule]]` block holding `line` (1-based), if the line is inside one.
+fn rule_id_around(src: &str, line: usize) -> Option<String> {
+    let lines: Vec<&str> = src.lines().collect();
+    let start = (0..line.min(lines.len()))
+        .rev()
+        .find(|&i| lines[i].trim_start().starts_with('['))?;
+    if lines[start].trim() != "[[rule]]" {
+        return None;
+    }
+    lines[start + 1..]
+        .iter()
+        .take_while(|l| !l.trim_start().starts_with('['))
+        .find_map(|l| {
+            let (k, v) = l.split_once('=')?;
+            (k.trim() == "id").then(|| v.trim().trim_matches('"').to_string())
+        })
+}
+
 /// Parses and validates rules text. All problems are reported at once, one per line of the error message.
 pub fn parse_rules(src: &str, source: RulesSource<'_>) -> Result<RuleSet> {
     let file = source.name();
-    let raw: RawFile = toml::from_str(src).map_err(|e| {
-        let line = e.span().map(|s| {
-            src.as_bytes()[..s.start.min(src.len())]
-                .iter()
-                .filter(|&&b| b == b'\n')
-                .count()
-                + 1
-        });
-        let msg = e.message().trim().to_string();
-        match line {
-            Some(l) => Error::rules(format!("{file}:{l}: {msg}")),
-            None => Error::rules(format!("{file}: {msg}")),
-        }
-    })?;
+    let (raw, type_problems, src) = read_raw(src, &file)?;
+    let src = src.as_str();
     let mut p = Problems {
         src,
         file: file.clone(),
-        list: Vec::new(),
+        list: type_problems,
     };
 
     let mut accounts = Vec::new();
@@ -161,7 +259,8 @@ pub fn parse_rules(src: &str, source: RulesSource<'_>) -> Result<RuleSet> {
             (AccountKind::Financial, &a.financial),
             (AccountKind::Investment, &a.investment),
         ] {
-            for pat in codes(&mut p, list.as_ref()).unwrap_or_default() {
+            let ctx = format!("[accounts] {}", kind.key());
+            for pat in codes(&mut p, &ctx, list.as_ref()).unwrap_or_default() {
                 if let Some((_, other)) = accounts
                     .iter()
                     .find(|(q, _): &&(CodePattern, AccountKind)| *q == pat)
@@ -188,9 +287,10 @@ pub fn parse_rules(src: &str, source: RulesSource<'_>) -> Result<RuleSet> {
     let internal = match &raw.internal {
         None => InternalSpec::default(),
         Some(i) => InternalSpec {
-            accounts: codes(&mut p, i.accounts.as_ref()).unwrap_or_default(),
+            accounts: codes(&mut p, "[internal] accounts", i.accounts.as_ref()).unwrap_or_default(),
             account_text: text(&mut p, i.account_text.as_ref()),
-            counterparts: codes(&mut p, i.counterparts.as_ref()).unwrap_or_default(),
+            counterparts: codes(&mut p, "[internal] counterparts", i.counterparts.as_ref())
+                .unwrap_or_default(),
         },
     };
     let suspect = raw
@@ -218,12 +318,20 @@ pub fn parse_rules(src: &str, source: RulesSource<'_>) -> Result<RuleSet> {
             ids.insert(id.clone(), line);
         }
         let when = Conditions {
-            account: codes(&mut p, r.account.as_ref()),
+            account: codes(&mut p, &format!("rule '{id}': account"), r.account.as_ref()),
             account_text: text(&mut p, r.account_text.as_ref()),
-            cost_centre: codes(&mut p, r.cost_centre.as_ref()),
+            cost_centre: codes(
+                &mut p,
+                &format!("rule '{id}': cost_centre"),
+                r.cost_centre.as_ref(),
+            ),
             supplier: text(&mut p, r.supplier.as_ref()),
             text: text(&mut p, r.text.as_ref()),
-            counterpart: codes(&mut p, r.counterpart.as_ref()),
+            counterpart: codes(
+                &mut p,
+                &format!("rule '{id}': counterpart"),
+                r.counterpart.as_ref(),
+            ),
             central_it: r.central_it,
         };
         let broken = p.list.len() > problems_before;
@@ -312,6 +420,7 @@ pub fn parse_rules(src: &str, source: RulesSource<'_>) -> Result<RuleSet> {
         rules.push(Rule {
             id,
             why: r.why.clone().unwrap_or_default(),
+            why_sv: r.why_sv.clone(),
             line,
             when,
             then,
@@ -357,20 +466,25 @@ pub fn parse_rules(src: &str, source: RulesSource<'_>) -> Result<RuleSet> {
     })
 }
 
-fn codes(p: &mut Problems<'_>, raw: Option<&Spanned<OneOrMany>>) -> Option<Vec<CodePattern>> {
+/// Reads a code list; `ctx` names where it stands (`rule 'x': account`) in messages.
+fn codes(
+    p: &mut Problems<'_>,
+    ctx: &str,
+    raw: Option<&Spanned<OneOrMany>>,
+) -> Option<Vec<CodePattern>> {
     let raw = raw?;
     let mut out = Vec::new();
     let items = raw.get_ref().items();
     if items.is_empty() {
         p.at(
             raw.span().start,
-            "expected at least one code, found an empty list",
+            format!("{ctx}: expected at least one code, found an empty list"),
         );
     }
     for item in items {
         match CodePattern::parse(&item) {
             Ok(c) => out.push(c),
-            Err(m) => p.at(raw.span().start, m),
+            Err(m) => p.at(raw.span().start, format!("{ctx}: {m}")),
         }
     }
     Some(out)

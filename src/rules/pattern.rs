@@ -29,6 +29,15 @@ impl CodePattern {
                 "expected a code like 6841, 68* or 6400-6499, found an empty string".into(),
             );
         }
+        let spaced_range = s.split_once('-').is_some_and(|(a, b)| {
+            !a.trim().contains(char::is_whitespace) && !b.trim().contains(char::is_whitespace)
+        });
+        if s.contains(char::is_whitespace) && !spaced_range {
+            return Err(format!(
+                "expected one code like 6540, 65* or 6500-6599, found '{s}': a code has no spaces \
+                 (write it without the space, or as separate codes)"
+            ));
+        }
         if let Some(p) = s.strip_suffix('*') {
             if p.is_empty() {
                 return Err("'*' alone matches everything; leave the condition out instead".into());

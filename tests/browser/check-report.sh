@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Renders the sample report in headless Chromium and fails if the page logs a console error, loads anything
-# from outside the file, or has a chart without a visible mark. Run by .ci/run; usable by hand:
+# from outside the file, has a chart without a visible mark, a label that runs outside its chart, or a pool drawn
+# in two colours. Run by .ci/run; usable by hand:
 #   bash tests/browser/check-report.sh [REPORT.html] [SCREENSHOT.png]
 # Without arguments it builds the report from the bundled samples. Needs Debian's chromium (apt-get install
 # chromium); .ci/run installs it when missing.
@@ -39,6 +40,25 @@ checker = """<script>
       var r = svg.getBoundingClientRect();
       if (r.width < 100 || r.height < 40) problems.push('chart ' + i + ' is not visible');
     });
+    // No label may run outside its chart (labels are fitted or cut with a <title>, never clipped).
+    charts.forEach(function (svg, i) {
+      var vb = svg.viewBox.baseVal;
+      svg.querySelectorAll('text').forEach(function (t) {
+        var b = t.getBBox();
+        if (b.width > 0 && (b.x < vb.x - 0.5 || b.x + b.width > vb.x + vb.width + 0.5)) {
+          problems.push('chart ' + i + ' (' + svg.getAttribute('aria-label') + '): label "' + t.textContent +
+                        '" overflows (' + b.x.toFixed(1) + '..' + (b.x + b.width).toFixed(1) + ' of ' + vb.width + ')');
+        }
+      });
+    });
+    // A pool has one colour in every chart.
+    var poolFill = {};
+    document.querySelectorAll('svg.chart [data-pool]').forEach(function (m) {
+      var p = m.getAttribute('data-pool'), f = m.getAttribute('fill');
+      if (poolFill[p] && poolFill[p] !== f) problems.push('pool ' + p + ' is drawn in ' + poolFill[p] + ' and ' + f);
+      poolFill[p] = f;
+    });
+    if (Object.keys(poolFill).length < 3) problems.push('expected pools coloured by pool, found ' + Object.keys(poolFill).length);
     var res = performance.getEntriesByType('resource');
     if (res.length) problems.push('loaded ' + res.length + ' resource(s): ' + res[0].name);
     if (document.querySelectorAll('table tbody tr').length < 20) problems.push('too few table rows');

@@ -157,9 +157,9 @@ fn english_report_has_english_labels() {
         .args(["run", "--lang", "fi", "--config"])
         .arg(dalsland_config())
         .assert()
-        .code(3)
+        .code(64)
         .stderr(predicates::str::contains(
-            "--lang: expected sv or en, found 'fi'",
+            "invalid value 'fi' for '--lang <LANG>'",
         ));
 }
 

@@ -381,7 +381,20 @@ fn explain_names_the_deciding_rule_and_the_shadowed_ones() {
 }
 
 #[test]
-fn a_central_it_code_that_occurs_nowhere_is_flagged() {
+fn a_central_it_code_that_occurs_nowhere_is_refused_or_with_lenient_flagged() {
+    itcost()
+        .current_dir(root())
+        .args([
+            "run",
+            "sample-ledgers/mellerud-2024.csv",
+            "--central-it",
+            "1510,9999",
+        ])
+        .assert()
+        .code(3)
+        .stderr(predicates::str::starts_with(
+            "itcost: mellerud-2024: central IT cost centre '9999' matches no line of its ledgers (cost centres read from column 'Cost centre' of mellerud-2024.csv: 35 distinct)",
+        ));
     let out = itcost()
         .current_dir(root())
         .args([
@@ -390,12 +403,13 @@ fn a_central_it_code_that_occurs_nowhere_is_flagged() {
             "--central-it",
             "1510,9999",
             "--json",
+            "--lenient",
         ])
         .assert()
         .success();
     let err = String::from_utf8(out.get_output().stderr.clone()).unwrap();
-    assert!(err.contains("itcost: warning: central IT cost centre '9999' occurs nowhere in mellerud-2024's ledger"), "{err}");
-    assert!(!err.contains("'1510' occurs nowhere"), "{err}");
+    assert!(err.contains("itcost: warning: mellerud-2024: central IT cost centre '9999' matches no line of its ledgers"), "{err}");
+    assert!(!err.contains("'1510' matches no line"), "{err}");
     let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
     assert_eq!(
         v["municipalities"][0]["warnings"].as_array().unwrap().len(),
@@ -518,7 +532,7 @@ fn check_reads_the_ledgers_and_reports_every_problem_at_once() {
     assert!(err.contains("3 problems:"), "{err}");
     assert!(err.contains("h.csv:3: column 'Datum': expected a date like 2024-03-15 or 20240315, found '2024-13-01'"), "{err}");
     assert!(
-        err.contains("central IT cost centre '1510' occurs nowhere in X's ledger"),
+        err.contains("X: central IT cost centre '1510' matches no line of its ledgers (cost centres read from column 'Ansvar' of h.csv: 1 distinct); the closest that exist: 100"),
         "{err}"
     );
     assert!(

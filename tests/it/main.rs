@@ -1,14 +1,19 @@
 //! itcost's integration tests: one test binary (so polars is linked once), one module per concern.
 
 mod analyses;
+mod anonymised;
 mod bad_input;
 mod cli;
 mod contract;
+mod csv_dialects;
 mod dalsland;
 mod formats;
 mod inputs;
+mod manners;
 mod memory;
 mod properties;
+mod refusals;
+mod report_text;
 mod rules_files;
 mod size;
 mod util;

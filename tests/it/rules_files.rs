@@ -47,7 +47,7 @@ fn syntax_errors_and_unknown_keys_name_the_line() {
         "{HEAD}\n[[rule]]\nid = \"x\"\naccont = \"64*\"\npool = \"Other\"\n"
     ));
     assert!(
-        msg.starts_with("builtin:test:7: unknown field `accont`"),
+        msg.contains("\n  builtin:test:7: rule 'x': accont = \"64*\": unknown field `accont`"),
         "{msg}"
     );
     let msg = refuse("[accounts\n");
@@ -58,6 +58,21 @@ fn syntax_errors_and_unknown_keys_name_the_line() {
     assert!(msg.contains("expected exactly one of pool"), "{msg}");
     let msg = refuse("name = \"no accounts\"\n");
     assert!(msg.contains("expected an [accounts] section"), "{msg}");
+}
+
+#[test]
+fn type_errors_name_rule_and_key_and_every_problem_is_reported_at_once() {
+    let msg = refuse(&format!(
+        "{HEAD}\n[[rule]]\nid = \"x\"\naccount = \"65 40\"\npool = \"Software\"\nit = \"ja\"\n\n         [[rule]]\nid = \"y\"\naccount = 6540\npool = \"Hardwre\"\n"
+    ));
+    assert_eq!(
+        msg,
+        "builtin:test: invalid rules file (4 problems):\n  \
+         builtin:test:9: rule 'x': it = \"ja\": expected true or false\n  \
+         builtin:test:13: rule 'y': account = 6540: expected a code in quotes or a list of them (\"6412\" or [\"64*\", \"65*\"])\n  \
+         builtin:test:7: rule 'x': account: expected one code like 6540, 65* or 6500-6599, found '65 40': a code has no spaces (write it without the space, or as separate codes)\n  \
+         builtin:test:14: rule 'y': unknown pool 'Hardwre'; expected one of Internal Labor, External Labor, Outside Services, Hardware, Software, Facilities & Power, Telecom, Other, Internal Services"
+    );
 }
 
 #[test]

@@ -54,7 +54,7 @@ pub struct BenchmarkView<'a> {
     pub distribution: Distribution,
     /// Distribution of the numerator per inhabitant (kr), over the rows with a population.
     pub per_capita: Distribution,
-    /// For each reference line: how many lie below it.
+    /// For each comparable reference line: how many lie below it.
     pub below_reference: Vec<(&'a str, usize)>,
 }
 
@@ -669,8 +669,10 @@ pub struct QualityRow<'a> {
     pub months_present: usize,
     /// Months of the year without a line.
     pub months_missing: &'a [String],
-    /// Fewer than twelve months.
+    /// Fewer than twelve months (false for a ledger without dates: see `months_note`).
     pub incomplete: bool,
+    /// Set when the ledger has no dates: "no dates in this ledger; treated as one year".
+    pub months_note: Option<&'static str>,
     /// Central IT cost × 12 / months (only when `annualise = true` and months are missing).
     pub annualised_central_it_cost: Option<f64>,
     /// Total cost × 12 / months (same condition). Shares do not change: both sides scale alike.
@@ -698,6 +700,7 @@ impl<'a> From<&'a crate::compare::quality::QualityRow> for QualityRow<'a> {
             months_present: v.months_present,
             months_missing: &v.months_missing,
             incomplete: v.incomplete,
+            months_note: v.months_note,
             annualised_central_it_cost: v.annualised_central_it_cost.map(kr),
             annualised_total_cost: v.annualised_total_cost.map(kr),
             suspect_amount: kr(v.suspect_amount),
@@ -722,6 +725,8 @@ pub struct RuleCoverage<'a> {
     pub id: &'a str,
     /// Its reason.
     pub why: &'a str,
+    /// Its reason in Swedish, when the rules file gives one.
+    pub why_sv: Option<&'a str>,
     /// Line in the rules file.
     pub line: usize,
     /// Lines it decided, over all municipalities.
@@ -737,6 +742,7 @@ impl<'a> From<&'a crate::compare::quality::RuleCoverage> for RuleCoverage<'a> {
         RuleCoverage {
             id: &v.id,
             why: &v.why,
+            why_sv: v.why_sv.as_deref(),
             line: v.line,
             lines: v.lines,
             amount: kr(v.amount),

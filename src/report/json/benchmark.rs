@@ -21,7 +21,7 @@ pub struct Benchmark<'a> {
     pub max_share: Option<f64>,
     /// Sum of IT cost / sum of denominators (the group as one).
     pub pooled_share: Option<f64>,
-    /// Reference lines.
+    /// Reference lines, each marked comparable or not with what the run measures.
     pub references: Vec<Reference<'a>>,
     /// Target share, if set.
     pub target_share: Option<f64>,
@@ -77,7 +77,7 @@ pub struct BenchmarkRow<'a> {
     pub cost_to_target: Option<f64>,
     /// cost_to_target / it_cost.
     pub increase: Option<f64>,
-    /// Reference lines this municipality is below.
+    /// Comparable reference lines this municipality is below.
     pub below_references: &'a [String],
 }
 
@@ -98,23 +98,39 @@ impl<'a> From<&'a crate::compare::BenchmarkRow> for BenchmarkRow<'a> {
     }
 }
 
-/// A reference line in the benchmark.
+/// A reference line in the benchmark: a level measured elsewhere, with what it measures. It is counted and drawn
+/// only when it measures what the run measures (see [`Reference::comparable`]).
 #[derive(Serialize)]
 pub struct Reference<'a> {
     /// What it is.
     pub label: &'a str,
+    /// The label in Swedish (`label_sv` in the config; the built-in references have one; without it `label` is
+    /// used in both languages).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label_sv: Option<&'a str>,
     /// The share as a fraction (for JSON).
     pub share: f64,
     /// Where the figure comes from.
     pub source: &'a str,
+    /// The IT cost it measures.
+    pub numerator: &'static str,
+    /// The total it divides by.
+    pub denominator: &'static str,
+    /// True when it measures what the run measures; set by the benchmark (false: listed as "not comparable",
+    /// not counted, not drawn).
+    pub comparable: bool,
 }
 
 impl<'a> From<&'a crate::config::Reference> for Reference<'a> {
     fn from(v: &'a crate::config::Reference) -> Self {
         Reference {
             label: &v.label,
+            label_sv: v.label_sv.as_deref(),
             share: v.share,
             source: &v.source,
+            numerator: numerator(v.numerator),
+            denominator: denominator(v.denominator),
+            comparable: v.comparable,
         }
     }
 }

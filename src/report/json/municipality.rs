@@ -16,7 +16,11 @@ pub struct Municipality<'a> {
     /// Months present (`YYYY-MM`).
     pub months: &'a [String],
     /// Months of the year missing from the ledger (`YYYY-MM`); non-empty means the ledger is incomplete.
+    /// Empty when the ledger has no dates at all (see `months_note`).
     pub months_missing: &'a [String],
+    /// Set when no line has a date or period: [`crate::guards::NO_DATES`] (the ledger is treated as one year;
+    /// nothing is said to be missing).
+    pub months_note: Option<&'static str>,
     /// The denominator every share below is a fraction of.
     pub denominator: &'static str,
     /// Its value.
@@ -89,6 +93,7 @@ impl<'a> From<&'a crate::aggregate::MunicipalityResult> for Municipality<'a> {
             lines: v.lines,
             months: &v.months,
             months_missing: &v.months_missing,
+            months_note: v.months_note,
             denominator: denominator(v.denominator),
             denominator_value: kr(v.denominator_value),
             total_cost: kr(v.total_cost),

@@ -1,0 +1,99 @@
+//! `anonymise = true` holds: no other municipality's name or population occurs in anything written.
+
+use crate::util::{dalsland_config, itcost, root, temp_dir};
+
+/// The Dalsland config with `anonymise = true`, written to `dir` with absolute paths to the samples.
+fn anonymised_config(dir: &std::path::Path) -> std::path::PathBuf {
+    let samples = root().join("sample-ledgers");
+    let src = std::fs::read_to_string(dalsland_config()).unwrap();
+    let mut out = String::new();
+    for line in src.lines() {
+        let line = if line.starts_with("ledgers = [\"") || line.starts_with("allocation_keys = \"")
+        {
+            let (head, rest) = line.split_once('"').unwrap();
+            let (file, tail) = rest.split_once('"').unwrap();
+            format!("{head}\"{}\"{tail}", samples.join(file).display())
+        } else {
+            line.to_string()
+        };
+        out.push_str(&line);
+        out.push('\n');
+        if line.starts_with("highlight = ") {
+            out.push_str("anonymise = true\n");
+        }
+    }
+    let p = dir.join("anonymised.toml");
+    std::fs::write(&p, out).unwrap();
+    p
+}
+
+#[test]
+fn no_other_municipality_is_named_or_given_away_by_its_population() {
+    let tmp = temp_dir();
+    let cfg = anonymised_config(tmp.path());
+    let out = tmp.path().join("out");
+    let run = itcost()
+        .args(["run", "--json", "--config"])
+        .arg(&cfg)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let stdout = String::from_utf8_lossy(&run.get_output().stdout).to_string();
+    let mut written = vec![("stdout JSON".to_string(), stdout)];
+    let mut dirs = vec![out.clone()];
+    while let Some(d) = dirs.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                dirs.push(p);
+            } else if let Ok(text) = std::fs::read_to_string(&p) {
+                written.push((p.display().to_string(), text));
+            }
+        }
+    }
+    assert!(
+        !out.join("classified.parquet").exists(),
+        "the classified ledger (every line) is not written"
+    );
+    assert!(written.len() > 10, "report, summary and CSV files written");
+    let population =
+        regex::Regex::new(r"(^|[^0-9])(9[  ]?800|12[  ]?600|6[  ]?600)([^0-9]|$)").unwrap();
+    for (file, text) in &written {
+        for name in [
+            "Bengtsfors",
+            "Åmål",
+            "Färgelanda",
+            "bengtsfors",
+            "amal-2024",
+            "fargelanda",
+        ] {
+            assert!(!text.contains(name), "{file} names {name}");
+        }
+        if let Some(m) = population.find(text) {
+            panic!("{file} gives a population away: {:?}", m.as_str());
+        }
+    }
+    let html = &written
+        .iter()
+        .find(|(f, _)| f.ends_with("report.html"))
+        .unwrap()
+        .1;
+    assert!(
+        html.contains("Mellerud"),
+        "the highlighted municipality keeps its name"
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    let names: Vec<&str> = json["municipalities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        ["A", "Mellerud", "C", "B", "Mellerud"],
+        "the JSON keeps its fields; names are letters"
+    );
+}
