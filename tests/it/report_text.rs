@@ -174,3 +174,32 @@ fn a_swedish_report_speaks_swedish_and_links_csv_only_when_written() {
         "with --out the CSV is there"
     );
 }
+
+/// A run without central IT cost centres gives 0 % central IT: the report says why where the number stands, in
+/// the reader's language (Swedish in a Swedish report, English in an English one, never the other).
+#[test]
+fn no_central_it_given_is_said_in_the_summary_in_the_readers_language() {
+    let ledger = root().join("sample-ledgers/mellerud-2024.csv");
+    let ledger = ledger.to_str().unwrap();
+    let sv = html_of(&["run", ledger]);
+    let summary = section(&sv, "summary");
+    assert!(
+        summary
+            .contains("inga centrala IT-ansvar angivna för mellerud-2024: central IT-kostnad är 0"),
+        "{summary}"
+    );
+    assert!(
+        !sv.contains("no central IT cost centres given"),
+        "no English in the Swedish report"
+    );
+    let en = html_of(&["run", ledger, "--lang", "en"]);
+    assert!(
+        section(&en, "summary")
+            .contains("no central IT cost centres given for mellerud-2024: central IT cost is 0"),
+        "the English report says it in English"
+    );
+    assert!(
+        !en.contains("inga centrala IT-ansvar"),
+        "no Swedish in the English report"
+    );
+}
