@@ -7,18 +7,11 @@ use crate::error::{Error, Result};
 use crate::ingest::IngestReport;
 use crate::rules::taxonomy::Pool;
 use polars::prelude::*;
-use serde::{Serialize, Serializer};
 use std::collections::BTreeMap;
 
-/// An amount in öre that serialises as kronor (a JSON number with at most two decimals).
+/// An amount in öre (the JSON contract writes it as kronor, see `report::json`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Kr(pub i64);
-
-impl Serialize for Kr {
-    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        s.serialize_f64(crate::money::ore_to_kr_f64(self.0))
-    }
-}
 
 impl std::ops::AddAssign<i64> for Kr {
     fn add_assign(&mut self, rhs: i64) {
@@ -27,7 +20,7 @@ impl std::ops::AddAssign<i64> for Kr {
 }
 
 /// Inside and outside central IT, for one pool.
-#[derive(Debug, Clone, Copy, Default, Serialize)]
+#[derive(Debug, Clone, Copy, Default)]
 pub struct PoolSplit {
     /// Booked on central IT cost centres.
     pub central: Kr,
@@ -36,7 +29,7 @@ pub struct PoolSplit {
 }
 
 /// Internal transactions that were eliminated.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default)]
 pub struct Internal {
     /// Internal costs (debits on cost accounts): the amount removed from total cost.
     pub costs: Kr,
@@ -49,12 +42,11 @@ pub struct Internal {
 }
 
 /// One row of a top list.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct TopItem {
     /// The account, supplier or text.
     pub key: String,
     /// A label (the account text for accounts).
-    #[serde(skip_serializing_if = "String::is_empty")]
     pub label: String,
     /// Sum.
     pub amount: Kr,
@@ -63,7 +55,7 @@ pub struct TopItem {
 }
 
 /// Lines that look like IT but that no IT rule took.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default)]
 pub struct Suspects {
     /// Their sum (part of not-IT cost).
     pub amount: Kr,
@@ -78,7 +70,7 @@ pub struct Suspects {
 }
 
 /// Conservation: every öre read is accounted for in exactly one place.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default)]
 pub struct Conservation {
     /// Sum of all amounts as read from the files.
     pub input_sum: Kr,
@@ -101,7 +93,7 @@ pub struct Conservation {
 }
 
 /// IT inside and outside central IT, and total cost, for one department (förvaltning) or company.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default)]
 pub struct DepartmentResult {
     /// The department: the ledger's department column, else the config's cost-centre mapping, else empty.
     pub department: String,
@@ -116,7 +108,7 @@ pub struct DepartmentResult {
 }
 
 /// IT cost (central and outside, in scope) of one supplier in one pool.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct SupplierAmount {
     /// Supplier name as in the ledger.
     pub supplier: String,
@@ -129,7 +121,7 @@ pub struct SupplierAmount {
 }
 
 /// Everything computed for one municipality and year (the `municipalities[]` objects of the JSON contract).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct MunicipalityResult {
     /// Name.
     pub name: String,
@@ -209,7 +201,6 @@ pub struct MunicipalityResult {
     /// Per department or company, largest total cost first.
     pub departments: Vec<DepartmentResult>,
     /// IT cost per supplier and pool (lines without a supplier are left out); the supplier analyses use it.
-    #[serde(skip)]
     pub suppliers: Vec<SupplierAmount>,
 }
 

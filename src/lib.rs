@@ -3,6 +3,9 @@
 //! The pipeline is the architecture, one module per stage, data flowing one way:
 //! [`ingest`] → [`rules`] → [`classify`] → [`aggregate`] → [`compare`] → [`report`].
 //! [`pipeline`] runs the stages in order; [`cli`] only wires command-line arguments to it.
+//!
+//! `docs/architecture.md` draws the module graph, names the types that flow between the stages, and says where a
+//! new input format, analysis, output, command or engine goes.
 
 pub mod aggregate;
 pub mod check;

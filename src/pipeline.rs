@@ -274,6 +274,9 @@ fn check_central_it(
         }
     }
     let mut problems = Vec::new();
+    // No central IT cost centres at all: not an error (a run may ask only for IT outside central IT), but the 0 %
+    // it gives is said where the number stands, in the reader's language.
+    let mut none_given = Vec::new();
     for (i, (m, id)) in config.municipalities.iter().zip(unit_ids).enumerate() {
         let unit = CentralItUnit {
             label: id,
@@ -294,10 +297,18 @@ fn check_central_it(
         if let Some(result) = municipalities.get_mut(i) {
             result.warnings.extend(found.iter().map(|n| n.en.clone()));
             if m.central_it.is_empty() {
-                result.warnings.push(format!(
-                    "no central IT cost centres given for {}: central IT cost is 0",
-                    m.name
-                ));
+                let n = Notice {
+                    en: format!(
+                        "no central IT cost centres given for {}: central IT cost is 0",
+                        m.name
+                    ),
+                    sv: format!(
+                        "inga centrala IT-ansvar angivna för {}: central IT-kostnad är 0",
+                        m.name
+                    ),
+                };
+                result.warnings.push(n.en.clone());
+                none_given.push(n);
             }
         }
         problems.extend(found);
@@ -309,6 +320,7 @@ fn check_central_it(
             text.join("\n")
         )));
     }
+    problems.extend(none_given);
     Ok(problems)
 }
 

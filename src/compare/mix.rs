@@ -3,11 +3,10 @@
 
 use crate::aggregate::{share, Kr, MunicipalityResult, PoolSplit};
 use crate::rules::taxonomy::Pool;
-use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// One municipality's IT cost per pool.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct PoolMixRow {
     /// Label (name, or "name year").
     pub municipality: String,
@@ -18,7 +17,7 @@ pub struct PoolMixRow {
 }
 
 /// Inside vs outside central IT for one pool, over the group.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct InsideOutside {
     /// Pool.
     pub pool: &'static str,
@@ -31,7 +30,7 @@ pub struct InsideOutside {
 }
 
 /// Pool mix and inside/outside, per municipality and for the group.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Mix {
     /// Per municipality.
     pub municipalities: Vec<PoolMixRow>,

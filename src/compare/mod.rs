@@ -13,10 +13,9 @@ pub mod work_areas;
 use crate::aggregate::{share, Kr, MunicipalityResult};
 use crate::config::{Denominator, Numerator, Reference};
 use crate::money::round_div;
-use serde::Serialize;
 
 /// One municipality's row in the benchmark.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct BenchmarkRow {
     /// Name.
     pub name: String,
@@ -41,7 +40,7 @@ pub struct BenchmarkRow {
 }
 
 /// The benchmark block of a run.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Benchmark {
     /// Which IT cost is compared.
     pub numerator: Numerator,
@@ -209,7 +208,7 @@ pub fn letter(i: usize) -> String {
 }
 
 /// Every analysis of the studies beyond the benchmark (the `analyses` object of the JSON contract).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Analyses {
     /// The year the benchmark and the group analyses cover (None: every unit).
     pub benchmark_year: Option<i32>,

@@ -4,10 +4,9 @@
 
 use crate::aggregate::{Kr, MunicipalityResult, TopItem};
 use crate::rules::RuleSet;
-use serde::Serialize;
 
 /// One municipality and year.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct QualityRow {
     /// Label.
     pub municipality: String,
@@ -40,7 +39,7 @@ pub struct QualityRow {
 }
 
 /// Coverage of one rule over the run.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct RuleCoverage {
     /// Rule id.
     pub id: String,
@@ -59,7 +58,7 @@ pub struct RuleCoverage {
 }
 
 /// The panel.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Quality {
     /// Per municipality and year.
     pub rows: Vec<QualityRow>,

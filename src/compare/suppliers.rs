@@ -5,11 +5,10 @@
 
 use crate::aggregate::{Kr, MunicipalityResult};
 use crate::ingest::columns::normalize;
-use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Count of suppliers at or above the threshold, for one municipality and pool.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct SupplierCount {
     /// Label (name, or "name year").
     pub municipality: String,
@@ -24,7 +23,7 @@ pub struct SupplierCount {
 }
 
 /// One supplier over the group.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct SupplierRow {
     /// Name as most often written.
     pub supplier: String,
@@ -37,7 +36,7 @@ pub struct SupplierRow {
 }
 
 /// The supplier analysis.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct SupplierAnalysis {
     /// Threshold per supplier, pool and municipality.
     pub threshold: Kr,

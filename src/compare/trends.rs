@@ -5,10 +5,9 @@
 
 use crate::aggregate::{share, Kr, MunicipalityResult};
 use crate::config::Numerator;
-use serde::Serialize;
 
 /// One year of one municipality.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct TrendYear {
     /// Name.
     pub municipality: String,
@@ -31,7 +30,7 @@ pub struct TrendYear {
 }
 
 /// The change from one year to the next.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct TrendChange {
     /// Name.
     pub municipality: String,
@@ -56,7 +55,7 @@ pub struct TrendChange {
 }
 
 /// Trends of every municipality that appears for two or more years.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default)]
 pub struct Trends {
     /// Which numerator the changes follow.
     pub numerator: Option<Numerator>,

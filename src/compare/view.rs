@@ -3,10 +3,9 @@
 
 use super::{Benchmark, BenchmarkRow};
 use crate::aggregate::{Kr, MunicipalityResult};
-use serde::Serialize;
 
 /// One bar of the published view.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct ViewRow {
     /// What the report shows: the name (highlighted or not anonymised) or a letter.
     pub label: String,
@@ -25,7 +24,7 @@ pub struct ViewRow {
 }
 
 /// Distribution of the shares (quartiles by linear interpolation, as Excel's QUARTILE.INC).
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default)]
 pub struct Distribution {
     /// Number of values.
     pub n: usize,
@@ -71,7 +70,7 @@ impl Distribution {
 }
 
 /// The published benchmark view.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct BenchmarkView {
     /// Whether the others are shown as letters.
     pub anonymised: bool,

@@ -5,10 +5,9 @@
 use crate::aggregate::{share, Kr, MunicipalityResult};
 use crate::config::analysis::{AllocationBasis, JointOrg, SavingsBase, SavingsScenario};
 use crate::money::{allocate, format_kr, round_div};
-use serde::Serialize;
 
 /// One line of a savings scenario.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct SavingsLine {
     /// Label (name, or "name year"); "Total" for the sum.
     pub municipality: String,
@@ -23,7 +22,7 @@ pub struct SavingsLine {
 }
 
 /// A scenario's result.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct SavingsResult {
     /// The scenario.
     pub scenario: SavingsScenario,
@@ -101,7 +100,7 @@ pub fn savings(
 }
 
 /// One municipality's part under one key.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct JointShare {
     /// Label.
     pub municipality: String,
@@ -118,7 +117,7 @@ pub struct JointShare {
 }
 
 /// The joint organisation's split under every key.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct JointOrgResult {
     /// Label.
     pub label: String,

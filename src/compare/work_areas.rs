@@ -6,10 +6,9 @@
 use crate::aggregate::{share, Kr, MunicipalityResult, UNASSIGNED_TOWER};
 use crate::config::analysis::{AllocationKey, WorkArea};
 use crate::rules::taxonomy::Tower;
-use serde::Serialize;
 
 /// One work area of one municipality.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct AreaAmount {
     /// Work area.
     pub area: WorkArea,
@@ -24,7 +23,7 @@ pub struct AreaAmount {
 }
 
 /// Work areas of one municipality's central IT.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct WorkAreaResult {
     /// Label (name, or "name year").
     pub municipality: String,
@@ -45,7 +44,7 @@ pub struct WorkAreaResult {
 }
 
 /// One tower of one municipality (central and outside IT).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct TowerAmount {
     /// Label (name, or "name year").
     pub municipality: String,
@@ -58,7 +57,7 @@ pub struct TowerAmount {
 }
 
 /// Work areas for the group.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct WorkAreas {
     /// Per municipality.
     pub municipalities: Vec<WorkAreaResult>,

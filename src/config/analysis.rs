@@ -3,7 +3,6 @@
 
 use crate::error::{Error, Result};
 use crate::rules::taxonomy::{Pool, Tower};
-use serde::Serialize;
 use std::path::Path;
 
 /// What the analyses need besides the ledgers (all optional; defaults give every analysis that needs no input).
@@ -46,7 +45,7 @@ impl Default for AnalysisConfig {
 pub const DEFAULT_SUPPLIER_THRESHOLD_ORE: i64 = 10_000_000;
 
 /// A savings scenario: `rate` applied to the chosen pools of central IT (or all IT).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct SavingsScenario {
     /// Label shown in the report.
     pub label: String,
@@ -59,8 +58,7 @@ pub struct SavingsScenario {
 }
 
 /// Which cost a savings scenario applies to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SavingsBase {
     /// Central IT cost per pool.
     CentralIt,
@@ -69,7 +67,7 @@ pub enum SavingsBase {
 }
 
 /// A joint IT organisation and the keys to compare for splitting its cost.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct JointOrg {
     /// Label shown in the report.
     pub label: String,
@@ -80,8 +78,7 @@ pub struct JointOrg {
 }
 
 /// A key for splitting a joint cost.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AllocationBasis {
     /// Equal shares.
     Equal,
@@ -193,14 +190,8 @@ impl WorkArea {
     }
 }
 
-impl Serialize for WorkArea {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.name())
-    }
-}
-
 /// One row of the allocation-keys file, resolved to a work area.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct AllocationKey {
     /// Municipality name.
     pub municipality: String,

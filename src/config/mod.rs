@@ -16,8 +16,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// Which total the IT cost is divided by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, clap::ValueEnum)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Denominator {
     /// Operating cost incl. depreciation, after internal eliminations (Fyrbodal; default).
     #[value(name = "total_cost", alias = "total")]
@@ -51,8 +50,7 @@ impl Denominator {
 }
 
 /// Which IT cost the benchmark compares.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, clap::ValueEnum)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Numerator {
     /// The central IT department's cost (Fyrbodal, Dalsland; default).
     #[value(name = "central_it")]
@@ -81,7 +79,7 @@ impl Numerator {
 }
 
 /// What a share measures: which IT cost over which total.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Measure {
     /// The IT cost.
     pub numerator: Numerator,
@@ -111,16 +109,14 @@ impl Measure {
 
 /// A reference line in the benchmark: a level measured elsewhere, with what it measures. It is counted and drawn
 /// only when it measures what the run measures (see [`Reference::comparable`]).
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone)]
 pub struct Reference {
     /// What it is.
     pub label: String,
     /// The label in Swedish (`label_sv` in the config; the built-in references have one; without it `label` is
     /// used in both languages).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub label_sv: Option<String>,
     /// The share, parts per million.
-    #[serde(skip)]
     pub share_ppm: i64,
     /// The share as a fraction (for JSON).
     pub share: f64,

@@ -1,11 +1,9 @@
 //! Recognising an export's columns by their usual Swedish and English names, or by an explicit mapping.
 
-use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// A column of the canonical ledger that an export's column can feed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Field {
     /// Konto: the account number.
     Account,
@@ -236,7 +234,7 @@ pub fn normalize(name: &str) -> String {
 }
 
 /// Which export column (by index) feeds which canonical field.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default)]
 pub struct ColumnMap {
     /// Field → (column index, header as written in the file).
     pub fields: BTreeMap<Field, (usize, String)>,

@@ -12,7 +12,7 @@ use std::path::Path;
 use super::table::HEADER_SEARCH_LINES;
 
 /// What was detected while reading a text export.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone)]
 pub struct TextLayout {
     /// The detected encoding.
     pub encoding: Encoding,

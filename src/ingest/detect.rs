@@ -1,24 +1,17 @@
 //! Sniffing a text export: its encoding and its field delimiter.
 
-use serde::Serialize;
-
 /// The character encoding a file was read in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Encoding {
     /// UTF-8 starting with the byte-order mark `EF BB BF` (what Excel writes as "CSV UTF-8").
-    #[serde(rename = "UTF-8 with BOM")]
     Utf8Bom,
     /// UTF-8 without a byte-order mark.
-    #[serde(rename = "UTF-8")]
     Utf8,
     /// UTF-16 with a byte-order mark (Excel's "Unicode text").
-    #[serde(rename = "UTF-16")]
     Utf16,
     /// Windows-1252 (the sv-SE Windows code page; a superset of ISO-8859-1 for printable text).
-    #[serde(rename = "Windows-1252")]
     Windows1252,
     /// A binary format with its own encoding (spreadsheet, Parquet).
-    #[serde(rename = "binary")]
     Binary,
 }
 

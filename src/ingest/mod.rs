@@ -21,7 +21,6 @@ use crate::error::{Error, Result};
 use columns::Field;
 use ledger::LedgerBuilder;
 use polars::prelude::*;
-use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
 use std::path::Path;
@@ -53,7 +52,7 @@ pub struct ReadOptions {
 }
 
 /// A line set aside in lenient mode (written to `rejects.csv`).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Reject {
     /// The file.
     pub file: String,
@@ -68,8 +67,7 @@ pub struct Reject {
 }
 
 /// An input format itcost reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     /// Delimited text (CSV, semicolon, TAB).
     DelimitedText,
@@ -141,7 +139,7 @@ pub fn detect_format(path: &Path) -> Result<(Format, String)> {
 }
 
 /// What was read from one file: shown by `itcost inspect`, carried into every run's output.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct IngestReport {
     /// The file as given.
     pub file: String,
@@ -168,7 +166,6 @@ pub struct IngestReport {
     /// Months present (`YYYYMM`), sorted.
     pub months: Vec<i32>,
     /// Voucher numbers, when the ledger was read as sums per key (the frame then has no voucher column values).
-    #[serde(skip)]
     pub vouchers: Option<std::sync::Arc<polars::prelude::PlHashSet<Box<str>>>>,
     /// Municipality stamped on the lines.
     pub municipality: String,

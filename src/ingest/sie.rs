@@ -57,7 +57,7 @@ pub fn looks_like_sie(head: &[u8]) -> bool {
 }
 
 /// What the SIE reader found, beyond the lines.
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default)]
 pub struct SieInfo {
     /// `#SIETYP` (1–4).
     pub sie_type: u8,

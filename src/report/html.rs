@@ -3,7 +3,7 @@
 //! the data-quality panel and the method. Deterministic: the same run gives the same bytes (no timestamps).
 
 use super::svg::{self, esc, Bar, RefLine, Stack};
-use super::tables::{pct, tables, Lang, Table};
+use super::tables::{self, pct, Lang, Table};
 use super::withhold::Withhold;
 use crate::config::WorkArea;
 use crate::money::format_kr;
@@ -25,7 +25,11 @@ th{background:#f3f5f7;font-weight:600}td.n{text-align:right;white-space:nowrap;f
 @media print{nav{display:none}section{break-inside:avoid}}
 "#;
 
-fn table_html(out: &mut String, t: &Table) {
+/// Writes a table (title, header, rows, a bold total row) and where its CSV is; nothing for an empty table.
+fn table_html(out: &mut String, r: &RunResult, l: Lang, mut t: Table) {
+    // Anonymised: the letters' amounts are withheld here as in the CSV files (report::withhold).
+    super::withhold::tables(r, l, std::slice::from_mut(&mut t));
+    let t = &t;
     if t.rows.is_empty() {
         return;
     }
@@ -65,18 +69,93 @@ fn table_html(out: &mut String, t: &Table) {
     );
 }
 
-fn find<'a>(ts: &'a [Table], id: &str) -> Option<&'a Table> {
-    ts.iter().find(|t| t.id == id)
+/// What every section reads: the run, the language, and the numerator's and denominator's names.
+struct Ctx<'a> {
+    /// The run.
+    r: &'a RunResult,
+    /// The report's language.
+    l: Lang,
+    /// The numerator's name.
+    num: &'static str,
+    /// The denominator's name.
+    den: String,
 }
 
-/// Renders the tables with these ids, in this order.
-fn tables_html(out: &mut String, ts: &[Table], ids: &[&str]) {
-    for id in ids {
-        if let Some(t) = find(ts, id) {
-            table_html(out, t);
-        }
-    }
+/// A section of the report: its anchor, its title in Swedish and English, and the function writing its body.
+struct Section {
+    /// The anchor id (`#summary`).
+    id: &'static str,
+    /// Swedish title.
+    sv: &'static str,
+    /// English title.
+    en: &'static str,
+    /// Writes the section's content (between its title and its end).
+    body: fn(&mut String, &Ctx<'_>),
 }
+
+/// The sections of the report, in order (the navigation bar lists them).
+const SECTIONS: [Section; 10] = [
+    Section {
+        id: "summary",
+        sv: "Sammanfattning",
+        en: "Summary",
+        body: summary,
+    },
+    Section {
+        id: "benchmark",
+        sv: "Jämförelse",
+        en: "Benchmark",
+        body: benchmark,
+    },
+    Section {
+        id: "pools",
+        sv: "Kostnadspooler",
+        en: "Cost pools",
+        body: pools,
+    },
+    Section {
+        id: "inside",
+        sv: "Inom/utanför central IT",
+        en: "Inside/outside central IT",
+        body: inside,
+    },
+    Section {
+        id: "work-areas",
+        sv: "Arbetsområden",
+        en: "Work areas",
+        body: work_areas,
+    },
+    Section {
+        id: "suppliers",
+        sv: "Leverantörer",
+        en: "Suppliers",
+        body: suppliers,
+    },
+    Section {
+        id: "what-if",
+        sv: "Tänk om",
+        en: "What if",
+        body: what_if,
+    },
+    Section {
+        id: "trends",
+        sv: "Utveckling",
+        en: "Trends",
+        body: trends,
+    },
+    Section {
+        id: "quality",
+        sv: "Datakvalitet",
+        en: "Data quality",
+        body: quality,
+    },
+    Section {
+        id: "method",
+        sv: "Metod",
+        en: "Method",
+        body: method,
+    },
+];
 
 /// Renders the report for `--html FILE`: no CSV is written beside it, so no table links to one.
 pub fn render(r: &RunResult, lang: Lang) -> String {
@@ -98,9 +177,6 @@ fn strip_csv_links(mut html: String) -> String {
 /// Renders the report for `--out DIR`, where every table's CSV is written to `tables/` (each table links to it).
 pub fn render_with_csv(r: &RunResult, lang: Lang) -> String {
     let l = lang;
-    let ts = tables(r, lang);
-    let b = &r.benchmark;
-    let a = &r.analyses;
     let mut o = String::with_capacity(200_000);
     let _ = write!(
         o,
@@ -108,21 +184,43 @@ pub fn render_with_csv(r: &RunResult, lang: Lang) -> String {
         l.t("sv", "en"),
         esc(&r.config.title)
     );
-    let den = den_label(r, l);
-    let num = match b.numerator {
-        crate::config::Numerator::CentralIt => l.t("central IT-kostnad", "central IT cost"),
-        crate::config::Numerator::It => l.t(
-            "IT-kostnad (central och utanför)",
-            "IT cost (central and outside)",
-        ),
+    let c = Ctx {
+        r,
+        l,
+        num: match r.benchmark.numerator {
+            crate::config::Numerator::CentralIt => l.t("central IT-kostnad", "central IT cost"),
+            crate::config::Numerator::It => l.t(
+                "IT-kostnad (central och utanför)",
+                "IT cost (central and outside)",
+            ),
+        },
+        den: den_label(r, l),
     };
+    header(&mut o, &c);
+    o.push_str("<nav>");
+    for s in &SECTIONS {
+        let _ = write!(o, "<a href=\"#{}\">{}</a>", s.id, l.t(s.sv, s.en));
+    }
+    o.push_str("</nav><main>");
+    for s in &SECTIONS {
+        let _ = write!(o, r#"<section id="{}"><h2>{}</h2>"#, s.id, l.t(s.sv, s.en));
+        (s.body)(&mut o, &c);
+        o.push_str("</section>");
+    }
+    o.push_str("</main></body></html>\n");
+    o
+}
+
+/// The header: the title, the measure (numerator / denominator), the rules, the scope and itcost's version.
+fn header(o: &mut String, c: &Ctx<'_>) {
+    let (r, l) = (c.r, c.l);
     let _ = write!(
         o,
         "<header><h1>{}</h1><p>{}: {} / {}. {} {} · {} {} · {} {}</p></header>",
         esc(&r.config.title),
         l.t("Mått", "Measure"),
-        num,
-        den,
+        c.num,
+        c.den,
         l.t("Regler:", "Rules:"),
         esc(&r.rules.name),
         l.t("Omfång:", "Scope:"),
@@ -130,33 +228,25 @@ pub fn render_with_csv(r: &RunResult, lang: Lang) -> String {
         l.t("itcost", "itcost"),
         env!("CARGO_PKG_VERSION")
     );
-    let sections = [
-        ("summary", l.t("Sammanfattning", "Summary")),
-        ("benchmark", l.t("Jämförelse", "Benchmark")),
-        ("pools", l.t("Kostnadspooler", "Cost pools")),
-        (
-            "inside",
-            l.t("Inom/utanför central IT", "Inside/outside central IT"),
-        ),
-        ("work-areas", l.t("Arbetsområden", "Work areas")),
-        ("suppliers", l.t("Leverantörer", "Suppliers")),
-        ("what-if", l.t("Tänk om", "What if")),
-        ("trends", l.t("Utveckling", "Trends")),
-        ("quality", l.t("Datakvalitet", "Data quality")),
-        ("method", l.t("Metod", "Method")),
-    ];
-    o.push_str("<nav>");
-    for (id, name) in sections {
-        let _ = write!(o, "<a href=\"#{id}\">{name}</a>");
-    }
-    o.push_str("</nav><main>");
+}
 
-    // Summary.
-    let _ = write!(
-        o,
-        r#"<section id="summary"><h2>{}</h2><div class="kpis">"#,
-        sections[0].1
-    );
+/// The summary: the key figures, the conservation check and how many lie below each reference line (A1, A2, A8,
+/// A9).
+fn summary(o: &mut String, c: &Ctx<'_>) {
+    kpis(o, c);
+    conservation(o, c);
+    below_reference(o, c);
+}
+
+/// The key figures: the group's share, the median, the IT cost, the cost to the target and how much of all IT sits
+/// in central IT (A1, A4, A8, A9).
+fn kpis(o: &mut String, c: &Ctx<'_>) {
+    let r = c.r;
+    let l = c.l;
+    let b = &c.r.benchmark;
+    let a = &c.r.analyses;
+    let num = c.num;
+    o.push_str(r#"<div class="kpis">"#);
     let kpi = |o: &mut String, v: String, label: &str| {
         let _ = write!(
             o,
@@ -166,7 +256,7 @@ pub fn render_with_csv(r: &RunResult, lang: Lang) -> String {
         );
     };
     kpi(
-        &mut o,
+        o,
         b.pooled_share.map(pct).unwrap_or("–".into()),
         &format!(
             "{} ({} {})",
@@ -176,19 +266,19 @@ pub fn render_with_csv(r: &RunResult, lang: Lang) -> String {
         ),
     );
     kpi(
-        &mut o,
+        o,
         a.view.distribution.median.map(pct).unwrap_or("–".into()),
         l.t("median", "median"),
     );
     kpi(
-        &mut o,
+        o,
         format!("{} kr", format_kr(b.total.it_cost.0)),
         &format!("{} {}", num, l.t("totalt", "in total")),
     );
     if let (Some(c), Some(target)) = (b.total.cost_to_target, b.target_share) {
         if c.0 >= 0 {
             kpi(
-                &mut o,
+                o,
                 format!("{} kr", format_kr(c.0)),
                 &format!(
                     "{} {}",
@@ -203,7 +293,7 @@ pub fn render_with_csv(r: &RunResult, lang: Lang) -> String {
                 .map(|s| format!("{:.2}", (s - target) * 100.0))
                 .unwrap_or_default();
             kpi(
-                &mut o,
+                o,
                 format!("{} kr", format_kr(-c.0)),
                 &format!(
                     "{} {} ({} {} {})",
@@ -223,7 +313,7 @@ pub fn render_with_csv(r: &RunResult, lang: Lang) -> String {
     let it_total: i64 = r.municipalities.iter().map(|m| m.it_cost.0).sum();
     let central_total: i64 = r.municipalities.iter().map(|m| m.central_it_cost.0).sum();
     kpi(
-        &mut o,
+        o,
         crate::aggregate::share(central_total, it_total)
             .map(pct)
             .unwrap_or("–".into()),
@@ -233,6 +323,11 @@ pub fn render_with_csv(r: &RunResult, lang: Lang) -> String {
         ),
     );
     o.push_str("</div>");
+}
+
+/// Whether every krona is accounted for, in every municipality (the conservation check).
+fn conservation(o: &mut String, c: &Ctx<'_>) {
+    let (r, l) = (c.r, c.l);
     let ok = r.municipalities.iter().all(|m| m.conservation.ok);
     let _ = write!(
         o,
@@ -253,6 +348,11 @@ pub fn render_with_csv(r: &RunResult, lang: Lang) -> String {
     for n in &r.notices {
         let _ = write!(o, r#"<p class="bad">{}</p>"#, esc(l.t(&n.sv, &n.en)));
     }
+}
+
+/// How many organisations lie below each reference line (A2).
+fn below_reference(o: &mut String, c: &Ctx<'_>) {
+    let (l, a, b) = (c.l, &c.r.analyses, &c.r.benchmark);
     for (label, n) in &a.view.below_reference {
         let label = b
             .references
@@ -268,10 +368,17 @@ pub fn render_with_csv(r: &RunResult, lang: Lang) -> String {
             esc(&format!("{} {label}", l.t("ligger under", "lie below")))
         );
     }
-    o.push_str("</section>");
+}
 
-    // Benchmark.
-    let _ = write!(o, r#"<section id="benchmark"><h2>{}</h2>"#, sections[1].1);
+/// The benchmark: the bar chart against the reference lines, the published view, the distribution and the named
+/// table (A1, A2, A6, A8, A9, A19).
+fn benchmark(o: &mut String, c: &Ctx<'_>) {
+    let r = c.r;
+    let l = c.l;
+    let b = &c.r.benchmark;
+    let a = &c.r.analyses;
+    let num = c.num;
+    let den = &c.den;
     let bars: Vec<Bar> = a
         .view
         .rows
@@ -322,9 +429,10 @@ pub fn render_with_csv(r: &RunResult, lang: Lang) -> String {
             );
         }
     }
-    tables_html(&mut o, &ts, &["benchmark_view", "distribution"]);
+    table_html(o, r, l, tables::benchmark_view(r, l));
+    table_html(o, r, l, tables::distribution(r, l));
     if !a.view.anonymised {
-        tables_html(&mut o, &ts, &["benchmark"]);
+        table_html(o, r, l, tables::benchmark(r, l));
     } else {
         let _ = write!(
             o,
@@ -335,10 +443,13 @@ pub fn render_with_csv(r: &RunResult, lang: Lang) -> String {
             )
         );
     }
-    o.push_str("</section>");
+}
 
-    // Pools.
-    let _ = write!(o, r#"<section id="pools"><h2>{}</h2>"#, sections[2].1);
+/// IT cost per cost pool: the 100 % stacked chart per municipality and its table (A3).
+fn pools(o: &mut String, c: &Ctx<'_>) {
+    let r = c.r;
+    let l = c.l;
+    let a = &c.r.analyses;
     let pools_used: Vec<Pool> = Pool::ALL
         .iter()
         .copied()
@@ -396,11 +507,15 @@ pub fn render_with_csv(r: &RunResult, lang: Lang) -> String {
         &series,
         &stacks,
     ));
-    tables_html(&mut o, &ts, &["pools"]);
-    o.push_str("</section>");
+    table_html(o, r, l, tables::pools(r, l));
+}
 
-    // Inside / outside.
-    let _ = write!(o, r#"<section id="inside"><h2>{}</h2>"#, sections[3].1);
+/// Inside and outside central IT per pool, against the Fyrbodal 2019 figures, and per department or company (A4,
+/// A14).
+fn inside(o: &mut String, c: &Ctx<'_>) {
+    let r = c.r;
+    let l = c.l;
+    let a = &c.r.analyses;
     let io_series = vec![
         l.t("Central IT", "Central IT").to_string(),
         l.t("Utanför central IT", "Outside central IT").to_string(),
@@ -441,11 +556,15 @@ pub fn render_with_csv(r: &RunResult, lang: Lang) -> String {
             "Fyrbodal 2019 (all participants): Hardware 82/18, Software 38/62, Telecom 59/41 (central/outside).",
         )
     );
-    tables_html(&mut o, &ts, &["inside_outside", "departments"]);
-    o.push_str("</section>");
+    table_html(o, r, l, tables::inside_outside(r, l));
+    table_html(o, r, l, tables::departments(r, l));
+}
 
-    // Work areas.
-    let _ = write!(o, r#"<section id="work-areas"><h2>{}</h2>"#, sections[4].1);
+/// Central IT per work area against the group mean, run against development, and the towers (A5).
+fn work_areas(o: &mut String, c: &Ctx<'_>) {
+    let r = c.r;
+    let l = c.l;
+    let a = &c.r.analyses;
     let wa = &a.work_areas;
     let mut wseries: Vec<String> = wa
         .municipalities
@@ -488,11 +607,14 @@ pub fn render_with_csv(r: &RunResult, lang: Lang) -> String {
             "Towers from the rules; central IT cost without a tower is spread by the municipality's allocation keys (the IT manager's staff split). What no key covers is shown as unallocated. Run = Infrastructure + End-user services.",
         )
     );
-    tables_html(&mut o, &ts, &["run_development", "work_areas", "towers"]);
-    o.push_str("</section>");
+    table_html(o, r, l, tables::run_development(r, l));
+    table_html(o, r, l, tables::work_areas(r, l));
+    table_html(o, r, l, tables::towers(r, l));
+}
 
-    // Suppliers.
-    let _ = write!(o, r#"<section id="suppliers"><h2>{}</h2>"#, sections[5].1);
+/// IT suppliers above the threshold, the largest and the shared ones (A7); an empty section says why.
+fn suppliers(o: &mut String, c: &Ctx<'_>) {
+    let (r, l, a) = (c.r, c.l, &c.r.analyses);
     let supplier_column = r.inputs.iter().any(|i| {
         i.layout.as_ref().is_some_and(|l| {
             l.columns
@@ -518,97 +640,19 @@ pub fn render_with_csv(r: &RunResult, lang: Lang) -> String {
             }
         );
     } else {
-        tables_html(
-            &mut o,
-            &ts,
-            &["supplier_counts", "suppliers_largest", "suppliers_shared"],
-        );
+        table_html(o, r, l, tables::supplier_counts(r, l));
+        table_html(o, r, l, tables::suppliers_largest(r, l));
+        table_html(o, r, l, tables::suppliers_shared(r, l));
     }
-    o.push_str("</section>");
+}
 
-    // What-if.
-    let _ = write!(o, r#"<section id="what-if"><h2>{}</h2>"#, sections[6].1);
-    if b.target_share.is_some() {
-        // Bars only for those below the target (an organisation at or above it has nothing to add: no empty bar).
-        let above: Vec<String> = b
-            .rows
-            .iter()
-            .filter(|row| row.cost_to_target.is_some_and(|k| k.0 <= 0))
-            .map(|row| crate::compare::row_label(&b.rows, row))
-            .collect();
-        let tb: Vec<Bar> = b
-            .rows
-            .iter()
-            .filter(|row| row.cost_to_target.is_some_and(|k| k.0 > 0))
-            .map(|row| Bar {
-                label: crate::compare::row_label(&b.rows, row),
-                // Anonymised: a letter's bar would give its amount away against the named one's; withheld.
-                value: if hidden(&row.name) {
-                    0.0
-                } else {
-                    row.cost_to_target
-                        .map(|k| k.0 as f64)
-                        .unwrap_or(0.0)
-                        .max(0.0)
-                },
-                text: format!(
-                    "{} ({})",
-                    match row.cost_to_target {
-                        Some(_) if hidden(&row.name) => Withhold::text(l).to_string(),
-                        Some(k) => format!("{} kr", format_kr(k.0)),
-                        None => String::new(),
-                    },
-                    row.increase
-                        .map(|x| format!("+{}", pct(x)))
-                        .unwrap_or_default()
-                ),
-                highlight: a.view.highlight.as_deref() == Some(row.name.as_str()),
-            })
-            .collect();
-        if !tb.is_empty() {
-            o.push_str(&svg::bars(
-                &format!(
-                    "{} {}",
-                    l.t("Ökning för att nå", "Increase to reach"),
-                    b.target_share.map(pct).unwrap_or_default()
-                ),
-                &tb,
-                &[],
-            ));
-        }
-        if !above.is_empty() {
-            let _ = write!(
-                o,
-                r#"<p class="note">{} {}: {}.</p>"#,
-                l.t(
-                    "Redan på eller över målet",
-                    "Already at or above the target"
-                ),
-                b.target_share.map(pct).unwrap_or_default(),
-                esc(&above.join(", "))
-            );
-        }
-        let _ = write!(
-            o,
-            r#"<p class="note">{}: {} kr × {} = {} kr; {} kr − {} kr = {} kr.</p>"#,
-            l.t("Totalt", "Total"),
-            format_kr(b.total.denominator_value.0),
-            b.target_share.map(pct).unwrap_or_default(),
-            b.total
-                .at_target
-                .map(|k| format_kr(k.0))
-                .unwrap_or_default(),
-            b.total
-                .at_target
-                .map(|k| format_kr(k.0))
-                .unwrap_or_default(),
-            format_kr(b.total.it_cost.0),
-            b.total
-                .cost_to_target
-                .map(|k| format_kr(k.0))
-                .unwrap_or_default(),
-        );
-    }
+/// What if: the cost of reaching the target share, the savings scenarios and the joint organisation's split (A9,
+/// A10, A17).
+fn what_if(o: &mut String, c: &Ctx<'_>) {
+    let r = c.r;
+    let l = c.l;
+    let a = &c.r.analyses;
+    cost_to_target(o, c);
     for sv in &a.savings {
         let _ = write!(
             o,
@@ -635,11 +679,109 @@ pub fn render_with_csv(r: &RunResult, lang: Lang) -> String {
             }
         );
     }
-    tables_html(&mut o, &ts, &["savings", "joint_org"]);
-    o.push_str("</section>");
+    table_html(o, r, l, tables::savings(r, l));
+    table_html(o, r, l, tables::joint_org(r, l));
+}
 
-    // Trends.
-    let _ = write!(o, r#"<section id="trends"><h2>{}</h2>"#, sections[7].1);
+/// The cost of raising each municipality to the target share: the bars and the total's arithmetic (A9); nothing
+/// without a target.
+fn cost_to_target(o: &mut String, c: &Ctx<'_>) {
+    let (l, b, a) = (c.l, &c.r.benchmark, &c.r.analyses);
+    if b.target_share.is_none() {
+        return;
+    }
+    let withhold = Withhold::of(c.r);
+    let hidden = |label: &str| withhold.as_ref().is_some_and(|w| w.unit(label));
+    // Bars only for those below the target (an organisation at or above it has nothing to add: no empty bar).
+    let above: Vec<String> = b
+        .rows
+        .iter()
+        .filter(|row| row.cost_to_target.is_some_and(|k| k.0 <= 0))
+        .map(|row| crate::compare::row_label(&b.rows, row))
+        .collect();
+    let tb: Vec<Bar> = b
+        .rows
+        .iter()
+        .filter(|row| row.cost_to_target.is_some_and(|k| k.0 > 0))
+        .map(|row| Bar {
+            label: crate::compare::row_label(&b.rows, row),
+            // Anonymised: a letter's bar would give its amount away against the named one's; withheld.
+            value: if hidden(&row.name) {
+                0.0
+            } else {
+                row.cost_to_target
+                    .map(|k| k.0 as f64)
+                    .unwrap_or(0.0)
+                    .max(0.0)
+            },
+            text: format!(
+                "{} ({})",
+                match row.cost_to_target {
+                    Some(_) if hidden(&row.name) => Withhold::text(l).to_string(),
+                    Some(k) => format!("{} kr", format_kr(k.0)),
+                    None => String::new(),
+                },
+                row.increase
+                    .map(|x| format!("+{}", pct(x)))
+                    .unwrap_or_default()
+            ),
+            highlight: a.view.highlight.as_deref() == Some(row.name.as_str()),
+        })
+        .collect();
+    if !tb.is_empty() {
+        o.push_str(&svg::bars(
+            &format!(
+                "{} {}",
+                l.t("Ökning för att nå", "Increase to reach"),
+                b.target_share.map(pct).unwrap_or_default()
+            ),
+            &tb,
+            &[],
+        ));
+    }
+    if !above.is_empty() {
+        let _ = write!(
+            o,
+            r#"<p class="note">{} {}: {}.</p>"#,
+            l.t(
+                "Redan på eller över målet",
+                "Already at or above the target"
+            ),
+            b.target_share.map(pct).unwrap_or_default(),
+            esc(&above.join(", "))
+        );
+    }
+    let _ = write!(
+        o,
+        r#"<p class="note">{}: {} kr × {} = {} kr; {} kr − {} kr = {} kr.</p>"#,
+        l.t("Totalt", "Total"),
+        format_kr(b.total.denominator_value.0),
+        b.target_share.map(pct).unwrap_or_default(),
+        b.total
+            .at_target
+            .map(|k| format_kr(k.0))
+            .unwrap_or_default(),
+        b.total
+            .at_target
+            .map(|k| format_kr(k.0))
+            .unwrap_or_default(),
+        format_kr(b.total.it_cost.0),
+        b.total
+            .cost_to_target
+            .map(|k| format_kr(k.0))
+            .unwrap_or_default(),
+    );
+}
+
+/// Trends over the years: the share per municipality and year, and its change split into IT cost and denominator
+/// (A18).
+fn trends(o: &mut String, c: &Ctx<'_>) {
+    let r = c.r;
+    let l = c.l;
+    let b = &c.r.benchmark;
+    let a = &c.r.analyses;
+    let num = c.num;
+    let den = &c.den;
     if a.trends.years.is_empty() {
         let _ = write!(
             o,
@@ -663,12 +805,17 @@ pub fn render_with_csv(r: &RunResult, lang: Lang) -> String {
             }
         }
         o.push_str(&svg::lines(&format!("{num} / {den}"), &series));
-        tables_html(&mut o, &ts, &["trends", "trend_changes"]);
+        table_html(o, r, l, tables::trends(r, l));
+        table_html(o, r, l, tables::trend_changes(r, l));
     }
-    o.push_str("</section>");
+}
 
-    // Quality.
-    let _ = write!(o, r#"<section id="quality"><h2>{}</h2>"#, sections[8].1);
+/// Data quality: incomplete years, rules that never fired, the quality table, the suspects and the rule coverage
+/// (M1, M3, M10).
+fn quality(o: &mut String, c: &Ctx<'_>) {
+    let r = c.r;
+    let l = c.l;
+    let a = &c.r.analyses;
     for q in &a.quality.rows {
         if q.months_note.is_some() {
             let _ = write!(
@@ -705,16 +852,20 @@ pub fn render_with_csv(r: &RunResult, lang: Lang) -> String {
             esc(&a.quality.never_fired.join(", "))
         );
     }
-    tables_html(&mut o, &ts, &["data_quality", "suspects"]);
-    if let Some(t) = find(&ts, "rule_coverage") {
-        let _ = write!(o, "<details><summary>{}</summary>", esc(&t.title));
-        table_html(&mut o, t);
-        o.push_str("</details>");
-    }
-    o.push_str("</section>");
+    table_html(o, r, l, tables::data_quality(r, l));
+    table_html(o, r, l, tables::suspects(r, l));
+    let t = tables::rule_coverage(r, l);
+    let _ = write!(o, "<details><summary>{}</summary>", esc(&t.title));
+    table_html(o, r, l, t);
+    o.push_str("</details>");
+}
 
-    // Method.
-    let _ = write!(o, r#"<section id="method"><h2>{}</h2>"#, sections[9].1);
+/// The method: where lines land, the rules file, numerator, denominator and scope (M2, M3, M5).
+fn method(o: &mut String, c: &Ctx<'_>) {
+    let r = c.r;
+    let l = c.l;
+    let num = c.num;
+    let den = &c.den;
     let scope_pools: Vec<String> = r
         .config
         .outside_scope
@@ -744,8 +895,6 @@ pub fn render_with_csv(r: &RunResult, lang: Lang) -> String {
             "Amounts are exact to the öre; shares are shown with two decimals. The same run gives the same file.",
         )
     );
-    o.push_str("</section></main></body></html>\n");
-    o
 }
 
 /// The scope's name in the report's language, with its pools.
@@ -764,6 +913,7 @@ fn scope_label(r: &RunResult, l: Lang) -> String {
     format!("{name} ({})", pools.join(", "))
 }
 
+/// The denominator as the report names it.
 fn den_label(r: &RunResult, l: Lang) -> String {
     match r.config.denominator {
         crate::config::Denominator::TotalCost => l.t(

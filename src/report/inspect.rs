@@ -135,7 +135,7 @@ pub fn json(docs: &[Overview]) -> String {
         .iter()
         .map(|d| {
             let r = &d.report;
-            let mut doc = serde_json::to_value(r).unwrap_or_default();
+            let mut doc = serde_json::to_value(super::json::Input::from(r)).unwrap_or_default();
             doc["sum"] = serde_json::json!(ore_to_kr_f64(r.sum_ore));
             doc["months"] = serde_json::json!(r
                 .months

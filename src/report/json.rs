@@ -1,10 +1,28 @@
-//! The JSON summary: a documented contract (README "JSON contract") that other tools read.
+//! The JSON summary `itcost.summary/1`: a documented contract (README "JSON contract") that other tools read.
+//!
+//! The contract has its own wire types, here and in the submodules (one per top-level object), converted from
+//! the internal results: the internal types can change without changing a byte of the contract, and a change of
+//! the contract is a change of this module (and of the README section a test holds against it). The wire types
+//! keep today's spellings exactly, inconsistencies included; README lists those to unify in `itcost.summary/2`.
 
-use crate::aggregate::MunicipalityResult;
-use crate::compare::Benchmark;
-use crate::ingest::IngestReport;
+mod analyses;
+mod benchmark;
+mod inputs;
+mod municipality;
+
+pub use analyses::*;
+pub use benchmark::*;
+pub use inputs::*;
+pub use municipality::*;
+
+use crate::aggregate::Kr;
+use crate::config::analysis::SavingsBase;
+use crate::config::{Denominator, Numerator};
+use crate::ingest::detect::Encoding;
+use crate::ingest::Format;
 use crate::pipeline::RunResult;
-use serde::Serialize;
+use serde::{Serialize, Serializer};
+use std::collections::BTreeMap;
 
 /// Version of the JSON contract; bumped only on breaking changes.
 pub const SCHEMA: &str = "itcost.summary/1";
@@ -25,15 +43,15 @@ pub struct Summary<'a> {
     /// Denominator of every share.
     pub denominator: &'static str,
     /// Per municipality and year.
-    pub municipalities: &'a [MunicipalityResult],
+    pub municipalities: Vec<Municipality<'a>>,
     /// The comparison.
-    pub benchmark: &'a Benchmark,
+    pub benchmark: Benchmark<'a>,
     /// What was read, per file.
-    pub inputs: &'a [IngestReport],
+    pub inputs: Vec<Input<'a>>,
     /// Distinct key tuples the rules were evaluated on.
     pub distinct_keys: usize,
     /// The analyses of the studies (added in 0.2 without breaking `itcost.summary/1`).
-    pub analyses: &'a crate::compare::Analyses,
+    pub analyses: Analyses<'a>,
 }
 
 /// Which rules were used.
@@ -74,12 +92,14 @@ pub fn summary(r: &RunResult) -> Summary<'_> {
             name: r.config.scope_name.clone(),
             pools: r.config.outside_scope.iter().map(|p| p.name()).collect(),
         },
+        // The top level spells the external denominator `external_total`; `benchmark` and the municipalities
+        // spell it `external` (to unify in itcost.summary/2, see README).
         denominator: r.config.denominator.key(),
-        municipalities: &r.municipalities,
-        benchmark: &r.benchmark,
-        inputs: &r.inputs,
+        municipalities: r.municipalities.iter().map(Municipality::from).collect(),
+        benchmark: Benchmark::from(&r.benchmark),
+        inputs: r.inputs.iter().map(Input::from).collect(),
         distinct_keys: r.distinct_keys,
-        analyses: &r.analyses,
+        analyses: Analyses::from(&r.analyses),
     }
 }
 
@@ -93,5 +113,77 @@ pub fn to_string(r: &RunResult) -> String {
     match text {
         Ok(Ok(s)) => s,
         Ok(Err(e)) | Err(e) => format!("{{\"error\": \"{e}\"}}"),
+    }
+}
+
+/// An amount in kronor: a JSON number with at most two decimals (öre / 100).
+fn kr(k: Kr) -> f64 {
+    crate::money::ore_to_kr_f64(k.0)
+}
+
+/// For `skip_serializing_if`: an empty text is left out.
+fn is_empty(s: &&str) -> bool {
+    s.is_empty()
+}
+
+/// A JSON object whose keys keep the order they are given in (the internal maps' order).
+pub struct Map<K, V>(Vec<(K, V)>);
+
+impl<K, V> FromIterator<(K, V)> for Map<K, V> {
+    fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> Self {
+        Map(iter.into_iter().collect())
+    }
+}
+
+impl<K: Serialize, V: Serialize> Serialize for Map<K, V> {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_map(self.0.iter().map(|(k, v)| (k, v)))
+    }
+}
+
+/// A denominator as the municipalities and the benchmark spell it (`external`, where the top level says
+/// `external_total`).
+fn denominator(d: Denominator) -> &'static str {
+    match d {
+        Denominator::TotalCost => "total_cost",
+        Denominator::NetCost => "net_cost",
+        Denominator::External => "external",
+    }
+}
+
+/// A numerator: `central_it` or `it`.
+fn numerator(n: Numerator) -> &'static str {
+    match n {
+        Numerator::CentralIt => "central_it",
+        Numerator::It => "it",
+    }
+}
+
+/// What a savings scenario's rate applies to: `central_it` or `it`.
+fn savings_base(b: SavingsBase) -> &'static str {
+    match b {
+        SavingsBase::CentralIt => "central_it",
+        SavingsBase::It => "it",
+    }
+}
+
+/// A file's encoding: `UTF-8 with BOM`, `UTF-8`, `UTF-16`, `Windows-1252` or `binary`.
+fn encoding(e: Encoding) -> &'static str {
+    match e {
+        Encoding::Utf8Bom => "UTF-8 with BOM",
+        Encoding::Utf8 => "UTF-8",
+        Encoding::Utf16 => "UTF-16",
+        Encoding::Windows1252 => "Windows-1252",
+        Encoding::Binary => "binary",
+    }
+}
+
+/// An input format: `delimited_text`, `sie`, `spreadsheet` or `parquet`.
+fn format_key(f: Format) -> &'static str {
+    match f {
+        Format::DelimitedText => "delimited_text",
+        Format::Sie => "sie",
+        Format::Spreadsheet => "spreadsheet",
+        Format::Parquet => "parquet",
     }
 }

@@ -1,6 +1,9 @@
-//! Every table of the report, built once from the run and rendered twice: as HTML (Swedish or English labels,
-//! Swedish number format) and as CSV (`--out DIR/tables/*.csv`, plain numbers for the analysts' own tools). The
-//! HTML and the CSV therefore always show the same figures, and both come from the structs `summary.json` holds.
+//! Every table of the report, one function each ([`TABLES`] lists them in report order with their ids), built once
+//! from the run and rendered twice: as HTML (Swedish or English labels, Swedish number format) and as CSV
+//! (`--out DIR/tables/*.csv`, plain numbers for the analysts' own tools). The HTML and the CSV therefore always
+//! show the same figures, and both come from the structs `summary.json` holds. A further output (Excel) renders
+//! the same [`Table`]s. Each function's doc comment names the studies' analysis it answers (A1…A20 and the
+//! methodological rules M1…M13 of `shared/reference/studies.md`).
 
 use crate::aggregate::Kr;
 use crate::compare::row_label;
@@ -166,14 +169,45 @@ fn t(s: impl Into<String>) -> Cell {
 fn kr(k: Kr) -> Cell {
     Cell::Kr(k.0)
 }
+/// Builds a table of the report from a run, in the report's language.
+pub type TableFn = fn(&RunResult, Lang) -> Table;
+
+/// Every table of the report, in report order, by id (the CSV file stem and the HTML table id): each is defined
+/// once, by its function, and rendered as HTML and as CSV from that one definition.
+pub const TABLES: [(&str, TableFn); 19] = [
+    ("benchmark", benchmark),
+    ("benchmark_view", benchmark_view),
+    ("distribution", distribution),
+    ("pools", pools),
+    ("inside_outside", inside_outside),
+    ("departments", departments),
+    ("work_areas", work_areas),
+    ("run_development", run_development),
+    ("towers", towers),
+    ("supplier_counts", supplier_counts),
+    ("suppliers_largest", suppliers_largest),
+    ("suppliers_shared", suppliers_shared),
+    ("savings", savings),
+    ("joint_org", joint_org),
+    ("trends", trends),
+    ("trend_changes", trend_changes),
+    ("data_quality", data_quality),
+    ("suspects", suspects),
+    ("rule_coverage", rule_coverage),
+];
 
 /// Builds every table of the report, in report order.
 pub fn tables(r: &RunResult, lang: Lang) -> Vec<Table> {
-    let l = lang;
-    let b = &r.benchmark;
-    let a = &r.analyses;
-    let mut out = Vec::new();
+    let mut out: Vec<Table> = TABLES.iter().map(|(_, f)| f(r, lang)).collect();
+    // Anonymised: the letters' amounts are withheld in every table as written (report::withhold).
+    super::withhold::tables(r, lang, &mut out);
+    out
+}
 
+/// The benchmark (A1 central IT share, A8 IT share of net cost, A9 the cost of raising each to the target share):
+/// one row per municipality and a total row.
+pub fn benchmark(r: &RunResult, l: Lang) -> Table {
+    let b = &r.benchmark;
     let num_label = match b.numerator {
         crate::config::Numerator::CentralIt => l.t("Central IT-kostnad", "Central IT cost"),
         crate::config::Numerator::It => l.t("IT-kostnad", "IT cost"),
@@ -222,9 +256,12 @@ pub fn tables(r: &RunResult, lang: Lang) -> Vec<Table> {
         ]);
     }
     tb.total_row = true;
-    out.push(tb);
+    tb
+}
 
-    let v = &a.view;
+/// The benchmark as published (A1: own organisation highlighted, optionally anonymised; A19: kronor per inhabitant).
+pub fn benchmark_view(r: &RunResult, l: Lang) -> Table {
+    let v = &r.analyses.view;
     let mut tv = Table::new(
         "benchmark_view",
         if v.anonymised {
@@ -258,8 +295,13 @@ pub fn tables(r: &RunResult, lang: Lang) -> Vec<Table> {
             Cell::Num(row.it_per_capita, 0),
         ]);
     }
-    out.push(tv);
+    tv
+}
 
+/// The spread of the shares and of kronor per inhabitant: n, min, quartiles, max, mean (A2 gap check, A6 peer median
+/// and IQR, A19).
+pub fn distribution(r: &RunResult, l: Lang) -> Table {
+    let v = &r.analyses.view;
     let mut td = Table::new(
         "distribution",
         l.t("Fördelning", "Distribution"),
@@ -298,8 +340,12 @@ pub fn tables(r: &RunResult, lang: Lang) -> Vec<Table> {
             Cell::Num(p.mean, 0),
         ]);
     }
-    out.push(td);
+    td
+}
 
+/// IT cost per TBM cost pool, central IT and outside, per municipality (A3a).
+pub fn pools(r: &RunResult, l: Lang) -> Table {
+    let a = &r.analyses;
     let mut tp = Table::new(
         "pools",
         l.t(
@@ -330,8 +376,12 @@ pub fn tables(r: &RunResult, lang: Lang) -> Vec<Table> {
             }
         }
     }
-    out.push(tp);
+    tp
+}
 
+/// Inside and outside central IT per cost pool for the whole group (A4).
+pub fn inside_outside(r: &RunResult, l: Lang) -> Table {
+    let a = &r.analyses;
     let mut ti = Table::new(
         "inside_outside",
         l.t(
@@ -356,8 +406,13 @@ pub fn tables(r: &RunResult, lang: Lang) -> Vec<Table> {
             Cell::Share(g.central_share),
         ]);
     }
-    out.push(ti);
+    ti
+}
 
+/// Total cost, central IT and IT outside central IT per department or company (A14).
+pub fn departments(r: &RunResult, l: Lang) -> Table {
+    let b = &r.benchmark;
+    let a = &r.analyses;
     let mut tdep = Table::new(
         "departments",
         l.t(
@@ -398,9 +453,12 @@ pub fn tables(r: &RunResult, lang: Lang) -> Vec<Table> {
             ]);
         }
     }
-    out.push(tdep);
+    tdep
+}
 
-    let wa = &a.work_areas;
+/// Central IT cost per work area, from the rules' towers and the allocation keys, against the group mean (A5).
+pub fn work_areas(r: &RunResult, l: Lang) -> Table {
+    let wa = &r.analyses.work_areas;
     let mut tw = Table::new(
         "work_areas",
         l.t("Central IT per arbetsområde", "Central IT per work area"),
@@ -447,8 +505,12 @@ pub fn tables(r: &RunResult, lang: Lang) -> Vec<Table> {
             t(""),
         ]);
     }
-    out.push(tw);
+    tw
+}
 
+/// Run (Infrastructure + End-user services) against development, per municipality and the group mean (A5, derived).
+pub fn run_development(r: &RunResult, l: Lang) -> Table {
+    let wa = &r.analyses.work_areas;
     let mut trd = Table::new(
         "run_development",
         l.t("Drift och utveckling", "Run and development"),
@@ -484,8 +546,12 @@ pub fn tables(r: &RunResult, lang: Lang) -> Vec<Table> {
         t(""),
     ]);
     trd.total_row = true;
-    out.push(trd);
+    trd
+}
 
+/// IT cost per TBM tower as the rules give it, inside and outside central IT (A5, M4).
+pub fn towers(r: &RunResult, l: Lang) -> Table {
+    let wa = &r.analyses.work_areas;
     let mut tt = Table::new(
         "towers",
         l.t(
@@ -507,9 +573,12 @@ pub fn tables(r: &RunResult, lang: Lang) -> Vec<Table> {
             kr(tw.outside),
         ]);
     }
-    out.push(tt);
+    tt
+}
 
-    let s = &a.suppliers;
+/// IT suppliers invoicing at least the threshold, per municipality and pool and for the whole group (A7).
+pub fn supplier_counts(r: &RunResult, l: Lang) -> Table {
+    let s = &r.analyses.suppliers;
     let mut tsc = Table::new(
         "supplier_counts",
         &format!(
@@ -549,49 +618,68 @@ pub fn tables(r: &RunResult, lang: Lang) -> Vec<Table> {
             t(""),
         ]);
     }
-    out.push(tsc);
+    tsc
+}
 
-    for (id, title, list) in [
-        (
-            "suppliers_largest",
-            l.t("Största IT-leverantörerna", "Largest IT suppliers"),
-            &s.largest,
+/// The largest IT suppliers, with the municipalities and pools they invoice (A7).
+pub fn suppliers_largest(r: &RunResult, l: Lang) -> Table {
+    supplier_list(
+        "suppliers_largest",
+        l.t("Största IT-leverantörerna", "Largest IT suppliers"),
+        &r.analyses.suppliers.largest,
+        l,
+    )
+}
+
+/// IT suppliers that several municipalities use: the overlap that points to joint sourcing (A7).
+pub fn suppliers_shared(r: &RunResult, l: Lang) -> Table {
+    supplier_list(
+        "suppliers_shared",
+        l.t(
+            "IT-leverantörer som flera kommuner anlitar",
+            "IT suppliers shared between municipalities",
         ),
-        (
-            "suppliers_shared",
-            l.t(
-                "IT-leverantörer som flera kommuner anlitar",
-                "IT suppliers shared between municipalities",
-            ),
-            &s.shared,
-        ),
-    ] {
-        let mut tl = Table::new(
-            id,
-            title,
-            &[
-                ("supplier", l.t("Leverantör", "Supplier")),
-                ("amount", l.t("Belopp", "Amount")),
-                ("municipalities", l.t("Kommuner", "Municipalities")),
-                ("pools", l.t("Kostnadspooler", "Cost pools")),
-            ],
-        );
-        for row in list {
-            tl.rows.push(vec![
-                t(row.supplier.clone()),
-                kr(row.amount),
-                t(row.municipalities.join("; ")),
-                t(row
-                    .pools
-                    .iter()
-                    .map(|p| l.pool(p))
-                    .collect::<Vec<_>>()
-                    .join("; ")),
-            ]);
-        }
-        out.push(tl);
+        &r.analyses.suppliers.shared,
+        l,
+    )
+}
+
+/// A list of suppliers: amount, municipalities, pools.
+fn supplier_list(
+    id: &'static str,
+    title: &str,
+    list: &[crate::compare::suppliers::SupplierRow],
+    l: Lang,
+) -> Table {
+    let mut tl = Table::new(
+        id,
+        title,
+        &[
+            ("supplier", l.t("Leverantör", "Supplier")),
+            ("amount", l.t("Belopp", "Amount")),
+            ("municipalities", l.t("Kommuner", "Municipalities")),
+            ("pools", l.t("Kostnadspooler", "Cost pools")),
+        ],
+    );
+    for row in list {
+        tl.rows.push(vec![
+            t(row.supplier.clone()),
+            kr(row.amount),
+            t(row.municipalities.join("; ")),
+            t(row
+                .pools
+                .iter()
+                .map(|p| l.pool(p))
+                .collect::<Vec<_>>()
+                .join("; ")),
+        ]);
     }
+    tl
+}
 
+/// Savings scenarios per municipality and pool, with the arithmetic of every cell (A10).
+pub fn savings(r: &RunResult, l: Lang) -> Table {
+    let a = &r.analyses;
     let mut tsav = Table::new(
         "savings",
         l.t("Besparingsscenarier", "Savings scenarios"),
@@ -636,8 +724,12 @@ pub fn tables(r: &RunResult, lang: Lang) -> Vec<Table> {
             t(""),
         ]);
     }
-    out.push(tsav);
+    tsav
+}
 
+/// A joint IT organisation's cost split over the municipalities by each key, against today's central IT (A17).
+pub fn joint_org(r: &RunResult, l: Lang) -> Table {
+    let a = &r.analyses;
     let mut tj = Table::new(
         "joint_org",
         l.t(
@@ -669,9 +761,12 @@ pub fn tables(r: &RunResult, lang: Lang) -> Vec<Table> {
             }
         }
     }
-    out.push(tj);
+    tj
+}
 
-    let tr = &a.trends;
+/// Central IT, all IT, total and net cost and the shares per municipality and year (A18).
+pub fn trends(r: &RunResult, l: Lang) -> Table {
+    let tr = &r.analyses.trends;
     let mut ty = Table::new(
         "trends",
         l.t("Utveckling över åren", "Trends over the years"),
@@ -701,7 +796,13 @@ pub fn tables(r: &RunResult, lang: Lang) -> Vec<Table> {
             Cell::Share(y.it_share),
         ]);
     }
-    out.push(ty);
+    ty
+}
+
+/// The change of a share between years, split into the part of the IT cost and the part of the denominator (A18, the
+/// share → nominal reconciliation).
+pub fn trend_changes(r: &RunResult, l: Lang) -> Table {
+    let tr = &r.analyses.trends;
     let mut tc = Table::new(
         "trend_changes",
         l.t(
@@ -747,9 +848,13 @@ pub fn tables(r: &RunResult, lang: Lang) -> Vec<Table> {
             Cell::Share(c.denominator_effect),
         ]);
     }
-    out.push(tc);
+    tc
+}
 
-    let q = &a.quality;
+/// Data quality per municipality: lines, months present and missing, annualised figures, suspects, internal
+/// imbalance, rejected lines, warnings (M1, M9).
+pub fn data_quality(r: &RunResult, l: Lang) -> Table {
+    let q = &r.analyses.quality;
     let mut tq = Table::new(
         "data_quality",
         l.t("Datakvalitet", "Data quality"),
@@ -803,7 +908,12 @@ pub fn tables(r: &RunResult, lang: Lang) -> Vec<Table> {
                 .join(" | ")),
         ]);
     }
-    out.push(tq);
+    tq
+}
+
+/// Lines that look like IT but that no IT rule took, largest first (M3, M10: IT the rules may have missed).
+pub fn suspects(r: &RunResult, l: Lang) -> Table {
+    let q = &r.analyses.quality;
     let mut ts = Table::new(
         "suspects",
         l.t(
@@ -835,7 +945,12 @@ pub fn tables(r: &RunResult, lang: Lang) -> Vec<Table> {
             ]);
         }
     }
-    out.push(ts);
+    ts
+}
+
+/// How many lines and kronor each rule decided, in how many municipalities (the rules file's audit trail, M4).
+pub fn rule_coverage(r: &RunResult, l: Lang) -> Table {
+    let q = &r.analyses.quality;
     let mut tcov = Table::new(
         "rule_coverage",
         l.t("Regeltäckning", "Rule coverage"),
@@ -861,11 +976,8 @@ pub fn tables(r: &RunResult, lang: Lang) -> Vec<Table> {
             }),
         ]);
     }
-    out.push(tcov);
-    super::withhold::tables(r, lang, &mut out);
-    out
+    tcov
 }
-
 /// A joint-organisation key's label.
 pub fn key_label(l: Lang, k: crate::config::analysis::AllocationBasis) -> String {
     use crate::config::analysis::AllocationBasis as B;

@@ -2,17 +2,9 @@
 //! the Dalsland savings cells to the krona, exact joint-organisation splits, trend decomposition, work areas from
 //! allocation keys, suppliers, departments, the anonymised view, and refused allocation-keys files.
 
-use assert_cmd::Command;
+use crate::util::{dalsland, dalsland_config, itcost, root, temp_dir};
 use std::collections::BTreeMap;
 use std::path::Path;
-
-fn itcost() -> Command {
-    Command::cargo_bin("itcost").expect("binary built")
-}
-
-fn dalsland() -> itcost::pipeline::RunResult {
-    itcost::pipeline::run(itcost::config::load(&crate::dalsland_config()).unwrap()).unwrap()
-}
 
 /// The `data-v` values of one HTML table, row by row.
 fn html_table(html: &str, id: &str) -> Option<Vec<Vec<String>>> {
@@ -63,10 +55,10 @@ fn read_csv_rows(p: &Path) -> Vec<Vec<String>> {
 
 #[test]
 fn report_figures_equal_summary_json_and_the_csv_tables() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = temp_dir();
     itcost()
         .args(["run", "--config"])
-        .arg(crate::dalsland_config())
+        .arg(dalsland_config())
         .arg("--out")
         .arg(dir.path())
         .assert()
@@ -129,10 +121,10 @@ fn report_figures_equal_summary_json_and_the_csv_tables() {
     assert!(compared > 300, "compared {compared} numeric cells");
 
     // The same run gives the same bytes.
-    let dir2 = tempfile::tempdir().unwrap();
+    let dir2 = temp_dir();
     itcost()
         .args(["run", "--config"])
-        .arg(crate::dalsland_config())
+        .arg(dalsland_config())
         .arg("--out")
         .arg(dir2.path())
         .assert()
@@ -148,11 +140,11 @@ fn report_figures_equal_summary_json_and_the_csv_tables() {
 
 #[test]
 fn english_report_has_english_labels() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = temp_dir();
     let p = dir.path().join("r.html");
     itcost()
         .args(["run", "--lang", "en", "--config"])
-        .arg(crate::dalsland_config())
+        .arg(dalsland_config())
         .arg("--html")
         .arg(&p)
         .assert()
@@ -163,7 +155,7 @@ fn english_report_has_english_labels() {
     assert!(html.contains("Run and development"));
     itcost()
         .args(["run", "--lang", "fi", "--config"])
-        .arg(crate::dalsland_config())
+        .arg(dalsland_config())
         .assert()
         .code(64)
         .stderr(predicates::str::contains(
@@ -200,7 +192,7 @@ fn bengtsfors_items(dir: &Path) -> std::path::PathBuf {
 
 #[test]
 fn dalsland_savings_cells_to_the_krona() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = temp_dir();
     let r = itcost::pipeline::run(itcost::config::load(&bengtsfors_items(dir.path())).unwrap())
         .unwrap();
     let s = &r.analyses.savings[0];
@@ -380,14 +372,12 @@ fn suppliers_above_threshold_and_shared() {
 
 #[test]
 fn anonymised_view_uses_letters_and_keeps_the_highlight() {
-    let dir = tempfile::tempdir().unwrap();
-    let text = std::fs::read_to_string(crate::dalsland_config())
-        .unwrap()
-        .replace(
-            "highlight = \"Mellerud\"",
-            "highlight = \"Åmål\"\nanonymise = true",
-        );
-    let cfg = crate::root().join("sample-ledgers/.anon-test.toml");
+    let dir = temp_dir();
+    let text = std::fs::read_to_string(dalsland_config()).unwrap().replace(
+        "highlight = \"Mellerud\"",
+        "highlight = \"Åmål\"\nanonymise = true",
+    );
+    let cfg = root().join("sample-ledgers/.anon-test.toml");
     std::fs::write(&cfg, text).unwrap();
     let r = itcost::pipeline::run(itcost::config::load(&cfg).unwrap());
     let _ = std::fs::remove_file(&cfg);
@@ -420,7 +410,7 @@ fn anonymised_view_uses_letters_and_keeps_the_highlight() {
 
 #[test]
 fn bad_allocation_keys_are_refused_with_file_and_line() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = temp_dir();
     let cases = [
         (
             "kommun;år;arbetsområde;andel\nMellerud;2024;Infrastruktur;60%\nMellerud;2024;Drift;40%\n",
@@ -443,7 +433,7 @@ fn bad_allocation_keys_are_refused_with_file_and_line() {
             "keys.csv:1: expected the columns municipality, year, area and share (or fte)",
         ),
     ];
-    let ledger = crate::root().join("sample-ledgers/mellerud-2024.csv");
+    let ledger = root().join("sample-ledgers/mellerud-2024.csv");
     for (keys, message) in cases {
         std::fs::write(dir.path().join("keys.csv"), keys).unwrap();
         let cfg = dir.path().join("c.toml");
@@ -461,5 +451,31 @@ fn bad_allocation_keys_are_refused_with_file_and_line() {
             .assert()
             .code(2)
             .stderr(predicates::str::contains(message));
+    }
+}
+
+#[test]
+fn every_table_is_defined_once_under_its_own_id() {
+    use itcost::report::tables::{Lang, TABLES};
+    let r = dalsland();
+    let mut seen = std::collections::BTreeSet::new();
+    for (id, table) in TABLES {
+        assert!(seen.insert(id), "table id '{id}' listed twice");
+        for lang in [Lang::Sv, Lang::En] {
+            let t = table(&r, lang);
+            assert_eq!(
+                t.id, id,
+                "TABLES lists '{id}' for a function building '{}'",
+                t.id
+            );
+            assert_eq!(
+                t.headers.len(),
+                t.keys.len(),
+                "{id}: a header per CSV column"
+            );
+            for row in &t.rows {
+                assert_eq!(row.len(), t.keys.len(), "{id}: a cell per column");
+            }
+        }
     }
 }

@@ -1,12 +1,12 @@
 //! `anonymise = true` holds: no other municipality's name, population or exact total occurs in anything written;
 //! the letters' amounts are withheld (`null` in JSON, an empty CSV cell, "dolt (anonymiserat)" in the HTML).
 
-use assert_cmd::Command;
+use crate::util::{dalsland_config, itcost, root, temp_dir};
 
 /// The Dalsland config with `anonymise = true`, written to `dir` with absolute paths to the samples.
 fn anonymised_config(dir: &std::path::Path) -> std::path::PathBuf {
-    let samples = crate::root().join("sample-ledgers");
-    let src = std::fs::read_to_string(crate::dalsland_config()).unwrap();
+    let samples = root().join("sample-ledgers");
+    let src = std::fs::read_to_string(dalsland_config()).unwrap();
     let mut out = String::new();
     for line in src.lines() {
         let line = if line.starts_with("ledgers = [\"") || line.starts_with("allocation_keys = \"")
@@ -30,11 +30,10 @@ fn anonymised_config(dir: &std::path::Path) -> std::path::PathBuf {
 
 #[test]
 fn no_other_municipality_is_named_or_given_away_by_its_population() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = temp_dir();
     let cfg = anonymised_config(tmp.path());
     let out = tmp.path().join("out");
-    let run = Command::cargo_bin("itcost")
-        .unwrap()
+    let run = itcost()
         .args(["run", "--json", "--config"])
         .arg(&cfg)
         .arg("--out")
@@ -61,10 +60,9 @@ fn no_other_municipality_is_named_or_given_away_by_its_population() {
     assert!(written.len() > 10, "report, summary and CSV files written");
     // The exact totals of every other unit, as a run without anonymisation prints them: central IT, net cost and
     // total cost, plain (CSV/JSON: kronor with decimals in CSV, a number in JSON) and Swedish-formatted (HTML).
-    let plain = Command::cargo_bin("itcost")
-        .unwrap()
+    let plain = itcost()
         .args(["run", "--json", "--config"])
-        .arg(crate::dalsland_config())
+        .arg(dalsland_config())
         .assert()
         .success();
     let plain: serde_json::Value = serde_json::from_slice(&plain.get_output().stdout).unwrap();

@@ -1,15 +1,11 @@
 //! One file per class of bad input in `tests/bad_input/`, each with the exact message and exit code; plus the
 //! pathological sizes (a 10 MB field, a file without line breaks) generated here, and lenient mode's rejects.
 
-use assert_cmd::Command;
+use crate::util::{itcost, root, temp_dir};
 use std::path::PathBuf;
 
-fn itcost() -> Command {
-    Command::cargo_bin("itcost").expect("binary built")
-}
-
 fn dir() -> PathBuf {
-    crate::root().join("tests/bad_input")
+    root().join("tests/bad_input")
 }
 
 /// Runs `itcost run FILE --central-it 1510 [extra]` in tests/bad_input and checks the exit code and stderr.
@@ -86,7 +82,7 @@ fn the_same_file_twice_is_refused() {
 
 #[test]
 fn lenient_mode_sets_every_bad_line_aside_and_counts_it() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = temp_dir();
     let rejects = tmp.path().join("rejects.csv");
     let out = itcost()
         .current_dir(dir())
@@ -120,7 +116,7 @@ fn lenient_mode_sets_every_bad_line_aside_and_counts_it() {
 
 #[test]
 fn a_huge_field_or_a_file_without_line_breaks_is_refused_not_loaded() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = temp_dir();
     // A 10 MB text field on line 3.
     let mut big = String::from(
         "Konto;Kontotext;Ansvar;Datum;Belopp\n6412;Datorer;1510;2024-03-01;1 000,00\n6412;",
@@ -171,7 +167,7 @@ fn a_huge_field_or_a_file_without_line_breaks_is_refused_not_loaded() {
 
 #[test]
 fn lenient_sie_sets_an_unreadable_transaction_aside() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = temp_dir();
     let rejects = tmp.path().join("rejects.csv");
     let out = itcost()
         .current_dir(dir())

@@ -1,18 +1,14 @@
 //! The real binary on the bundled samples and on small fixtures: terminal output, JSON contract, output files,
 //! error messages and exit codes.
 
-use assert_cmd::Command;
+use crate::util::{assert_golden, dalsland_config, itcost, root, temp_dir};
 use polars::prelude::*;
-
-fn itcost() -> Command {
-    Command::cargo_bin("itcost").expect("binary built")
-}
 
 #[test]
 fn run_prints_the_dalsland_table() {
     let out = itcost()
         .args(["run", "--config"])
-        .arg(crate::dalsland_config())
+        .arg(dalsland_config())
         .assert()
         .success();
     let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
@@ -32,7 +28,7 @@ fn run_prints_the_dalsland_table() {
 fn json_carries_the_contract_fields() {
     let out = itcost()
         .args(["run", "--json", "--config"])
-        .arg(crate::dalsland_config())
+        .arg(dalsland_config())
         .assert()
         .success();
     let v: serde_json::Value =
@@ -81,18 +77,16 @@ fn json_carries_the_contract_fields() {
 
 #[test]
 fn out_dir_files_match_the_golden_copies() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = temp_dir();
     itcost()
         .args(["run", "--config"])
-        .arg(crate::dalsland_config())
+        .arg(dalsland_config())
         .arg("--out")
         .arg(dir.path())
         .assert()
         .success();
     for f in ["benchmark.csv", "pools.csv"] {
-        let got = std::fs::read_to_string(dir.path().join(f)).unwrap();
-        let golden = std::fs::read_to_string(crate::root().join("tests/golden").join(f)).unwrap();
-        assert_eq!(got, golden, "{f} differs from tests/golden/{f}");
+        assert_golden(&dir.path().join(f));
     }
     let summary: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.path().join("summary.json")).unwrap())
@@ -149,7 +143,7 @@ fn out_dir_files_match_the_golden_copies() {
 
 #[test]
 fn single_ledger_with_central_it_flag() {
-    let ledger = crate::root().join("sample-ledgers/mellerud-2024.csv");
+    let ledger = root().join("sample-ledgers/mellerud-2024.csv");
     let out = itcost()
         .arg("run")
         .arg(&ledger)
@@ -167,7 +161,7 @@ fn single_ledger_with_central_it_flag() {
 
 #[test]
 fn inspect_shows_what_was_read() {
-    let ledger = crate::root().join("sample-ledgers/bengtsfors-2024.csv");
+    let ledger = root().join("sample-ledgers/bengtsfors-2024.csv");
     let out = itcost().arg("inspect").arg(&ledger).assert().success();
     let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
     assert!(
@@ -194,7 +188,7 @@ fn inspect_shows_what_was_read() {
 
 #[test]
 fn bad_amount_names_file_line_and_column() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = temp_dir();
     let p = dir.path().join("bad.csv");
     std::fs::write(
         &p,
@@ -219,7 +213,7 @@ fn bad_amount_names_file_line_and_column() {
 
 #[test]
 fn missing_header_is_explained() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = temp_dir();
     let p = dir.path().join("noheader.csv");
     std::fs::write(&p, "a;b;c\n1;2;3\n").unwrap();
     let out = itcost().arg("inspect").arg(&p).assert().code(2);
@@ -248,12 +242,12 @@ fn check_accepts_the_shipped_rules() {
     itcost().arg("check").assert().success();
     itcost()
         .arg("check")
-        .arg(crate::root().join("rules/bas.toml"))
+        .arg(root().join("rules/bas.toml"))
         .assert()
         .success();
     itcost()
         .args(["check", "--config"])
-        .arg(crate::dalsland_config())
+        .arg(dalsland_config())
         .assert()
         .success();
 }
@@ -261,14 +255,14 @@ fn check_accepts_the_shipped_rules() {
 #[test]
 fn readme_walkthrough_is_real_output() {
     // Every line of the README's walk-through that is not abbreviated (…) appears verbatim in the real output.
-    let readme = std::fs::read_to_string(crate::root().join("README.md")).unwrap();
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
     let start = readme
         .find("```text\nitcost — mellerud-2024")
         .expect("walk-through block");
     let block = &readme[start + 8..];
     let block = &block[..block.find("```").unwrap()];
     let out = itcost()
-        .current_dir(crate::root())
+        .current_dir(root())
         .args([
             "run",
             "sample-ledgers/mellerud-2024.csv",
@@ -294,8 +288,8 @@ fn readme_walkthrough_is_real_output() {
 
 #[test]
 fn one_municipality_over_several_years() {
-    let dir = tempfile::tempdir().unwrap();
-    let ledger = crate::root().join("sample-ledgers/mellerud-2024.csv");
+    let dir = temp_dir();
+    let ledger = root().join("sample-ledgers/mellerud-2024.csv");
     let cfg = dir.path().join("years.toml");
     std::fs::write(
         &cfg,
@@ -363,7 +357,7 @@ fn explain_names_the_deciding_rule_and_the_shadowed_ones() {
     );
     assert!(text.contains("also match  'kb64-66-other'"), "{text}");
     let out = itcost()
-        .current_dir(crate::root())
+        .current_dir(root())
         .args([
             "explain",
             "sample-ledgers/mellerud-2024.csv",
@@ -380,7 +374,7 @@ fn explain_names_the_deciding_rule_and_the_shadowed_ones() {
         "{text}"
     );
     itcost()
-        .current_dir(crate::root())
+        .current_dir(root())
         .args(["explain", "sample-ledgers/mellerud-2024.csv", "--line", "1"])
         .assert()
         .code(2);
@@ -389,7 +383,7 @@ fn explain_names_the_deciding_rule_and_the_shadowed_ones() {
 #[test]
 fn a_central_it_code_that_occurs_nowhere_is_refused_or_with_lenient_flagged() {
     itcost()
-        .current_dir(crate::root())
+        .current_dir(root())
         .args([
             "run",
             "sample-ledgers/mellerud-2024.csv",
@@ -402,7 +396,7 @@ fn a_central_it_code_that_occurs_nowhere_is_refused_or_with_lenient_flagged() {
             "itcost: mellerud-2024: central IT cost centre '9999' matches no line of its ledgers (cost centres read from column 'Cost centre' of mellerud-2024.csv: 35 distinct)",
         ));
     let out = itcost()
-        .current_dir(crate::root())
+        .current_dir(root())
         .args([
             "run",
             "sample-ledgers/mellerud-2024.csv",
@@ -425,7 +419,7 @@ fn a_central_it_code_that_occurs_nowhere_is_refused_or_with_lenient_flagged() {
 
 #[test]
 fn lenient_sets_unreadable_lines_aside_in_rejects_csv() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = temp_dir();
     let p = dir.path().join("messy.csv");
     std::fs::write(
         &p,
@@ -471,7 +465,7 @@ fn lenient_sets_unreadable_lines_aside_in_rejects_csv() {
 
 #[test]
 fn the_same_ledger_twice_or_overlapping_months_are_refused() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = temp_dir();
     let a = dir.path().join("jan.csv");
     let b = dir.path().join("jan-again.csv");
     let text = "Konto;Ansvar;Verifikation;Datum;Belopp\n6412;100;V1;2024-01-05;100,00\n";
@@ -520,7 +514,7 @@ fn the_same_ledger_twice_or_overlapping_months_are_refused() {
 
 #[test]
 fn check_reads_the_ledgers_and_reports_every_problem_at_once() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = temp_dir();
     let ledger = dir.path().join("h.csv");
     std::fs::write(
         &ledger,

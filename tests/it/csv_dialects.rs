@@ -1,12 +1,8 @@
 //! `--csv-dialect`: the machine dialect (default, the golden files) and `excel-sv` (Swedish Excel), both read back;
 //! a supplier named like a formula stays text in the Excel dialect.
 
-use assert_cmd::Command;
+use crate::util::{dalsland_config, itcost, root, temp_dir};
 use std::path::Path;
-
-fn itcost() -> Command {
-    Command::cargo_bin("itcost").expect("binary built")
-}
 
 /// Splits CSV text into rows of fields (quotes, doubled quotes, `sep`), as a spreadsheet reads it.
 fn read_csv(text: &str, sep: char) -> Vec<Vec<String>> {
@@ -49,11 +45,11 @@ fn run_out(config: &Path, dir: &Path, extra: &[&str]) {
 
 #[test]
 fn both_dialects_read_back_to_the_same_figures() {
-    let machine = tempfile::tempdir().unwrap();
-    let excel = tempfile::tempdir().unwrap();
-    run_out(&crate::dalsland_config(), machine.path(), &[]);
+    let machine = temp_dir();
+    let excel = temp_dir();
+    run_out(&dalsland_config(), machine.path(), &[]);
     run_out(
-        &crate::dalsland_config(),
+        &dalsland_config(),
         excel.path(),
         &["--csv-dialect", "excel-sv"],
     );
@@ -96,7 +92,7 @@ fn both_dialects_read_back_to_the_same_figures() {
         }
     }
     // The machine dialect is unchanged: the golden files.
-    let golden = std::fs::read_to_string(crate::root().join("tests/golden/benchmark.csv")).unwrap();
+    let golden = std::fs::read_to_string(root().join("tests/golden/benchmark.csv")).unwrap();
     assert_eq!(
         std::fs::read_to_string(machine.path().join("benchmark.csv")).unwrap(),
         golden
@@ -110,7 +106,7 @@ fn both_dialects_read_back_to_the_same_figures() {
 
 #[test]
 fn a_supplier_named_like_a_formula_stays_text_in_the_excel_dialect() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = temp_dir();
     let evil = "=HYPERLINK(\"http://example.invalid\",\"Klicka\")";
     let mut ledger = String::from("Konto;Kontotext;Ansvar;Leverantör;Period;Belopp\n");
     for m in 1..=12 {

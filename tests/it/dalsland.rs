@@ -1,18 +1,12 @@
 //! The Dalsland 2024 worked example (brief.md) reproduced to the krona from the bundled sample ledgers, and the
 //! generator's independent truth matched line class by line class.
 
-use itcost::config;
+use crate::util::{dalsland, root, temp_dir};
 use itcost::generate::sample_truths;
-use itcost::pipeline;
-
-fn run() -> pipeline::RunResult {
-    let cfg = config::load(&crate::dalsland_config()).expect("config loads");
-    pipeline::run(cfg).expect("run succeeds")
-}
 
 #[test]
 fn dalsland_table_to_the_krona() {
-    let r = run();
+    let r = dalsland();
     // (name, IT unit cost kr, net cost kr, share as printed, at 2.5 %, increase, increase %)
     let expected = [
         (
@@ -95,7 +89,7 @@ fn dalsland_table_to_the_krona() {
 
 #[test]
 fn results_equal_the_generators_truth() {
-    let r = run();
+    let r = dalsland();
     let truths = sample_truths();
     for (m, (name, t)) in r.municipalities.iter().zip(truths) {
         assert_eq!(m.name, name);
@@ -126,7 +120,7 @@ fn results_equal_the_generators_truth() {
 
 #[test]
 fn mellerud_reports_its_internal_imbalance_and_suspects() {
-    let r = run();
+    let r = dalsland();
     let m = r
         .municipalities
         .iter()
@@ -150,7 +144,7 @@ fn mellerud_reports_its_internal_imbalance_and_suspects() {
 #[test]
 fn inside_outside_split_follows_the_fyrbodal_pattern() {
     // The samples were sized so that the group split per pool comes out near Fyrbodal 2019 (82/18, 38/62, 59/41).
-    let r = run();
+    let r = dalsland();
     let mut sums = std::collections::BTreeMap::<&str, (i64, i64)>::new();
     for m in &r.municipalities {
         for (pool, s) in &m.pools {
@@ -182,7 +176,7 @@ fn inside_outside_split_follows_the_fyrbodal_pattern() {
 
 #[test]
 fn committed_samples_are_what_the_generator_writes() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = temp_dir();
     itcost::generate::write_samples(dir.path()).unwrap();
     for f in [
         "bengtsfors-2024.csv",
@@ -192,7 +186,7 @@ fn committed_samples_are_what_the_generator_writes() {
         "dalsland-2024.toml",
     ] {
         let fresh = std::fs::read(dir.path().join(f)).unwrap();
-        let committed = std::fs::read(crate::root().join("sample-ledgers").join(f)).unwrap();
+        let committed = std::fs::read(root().join("sample-ledgers").join(f)).unwrap();
         assert!(
             fresh == committed,
             "sample-ledgers/{f} differs from `itcost generate --samples` output"

@@ -1,5 +1,6 @@
 //! Each encoding, delimiter, number and date format of the CSV reader, on small real-shaped exports.
 
+use crate::util::temp_dir;
 use itcost::ingest::columns::Field;
 use itcost::ingest::detect::Encoding;
 use itcost::ingest::{read_ledger, ReadOptions};
@@ -11,7 +12,7 @@ fn read(
     name: &str,
     columns: BTreeMap<Field, String>,
 ) -> itcost::error::Result<itcost::ingest::Ingested> {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = temp_dir();
     let p = dir.path().join(name);
     std::fs::write(&p, bytes).unwrap();
     read_ledger(

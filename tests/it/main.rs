@@ -4,6 +4,7 @@ mod analyses;
 mod anonymised;
 mod bad_input;
 mod cli;
+mod contract;
 mod csv_dialects;
 mod dalsland;
 mod formats;
@@ -16,15 +17,4 @@ mod refusals;
 mod report_text;
 mod rules_files;
 mod size;
-
-use std::path::PathBuf;
-
-/// The repository root.
-pub fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// The bundled Dalsland config.
-pub fn dalsland_config() -> PathBuf {
-    root().join("sample-ledgers/dalsland-2024.toml")
-}
+mod util;

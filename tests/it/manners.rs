@@ -1,11 +1,7 @@
 //! CLI manners (issue 12, item 7): usage errors exit 64, closed choices list themselves, `check` recognises a run
 //! config, and a closed pipe is success.
 
-use assert_cmd::Command;
-
-fn itcost() -> Command {
-    Command::cargo_bin("itcost").expect("binary built")
-}
+use crate::util::{dalsland_config, itcost};
 
 #[test]
 fn usage_errors_exit_64_never_a_code_of_bad_input() {
@@ -63,7 +59,7 @@ fn run_help_lists_the_choices_the_column_fields_and_the_scope_pools() {
 
 #[test]
 fn check_given_a_run_config_says_to_use_config() {
-    let cfg = crate::dalsland_config();
+    let cfg = dalsland_config();
     let out = itcost().arg("check").arg(&cfg).assert().code(64);
     let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
     assert_eq!(
@@ -80,7 +76,7 @@ fn a_closed_pipe_is_success() {
     use std::process::{Command as Std, Stdio};
     let mut child = Std::new(assert_cmd::cargo::cargo_bin("itcost"))
         .args(["run", "--config"])
-        .arg(crate::dalsland_config())
+        .arg(dalsland_config())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()

@@ -2,6 +2,7 @@
 //! typed (issue 11, item 5). The child's peak RSS is read with `wait4` (`ru_maxrss`), not limited with
 //! `ulimit -v` (which limits address space, not memory).
 
+use crate::util::temp_dir;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
@@ -49,7 +50,7 @@ fn generate(path: &Path, lines: usize) {
 /// texts (179 MB on this project's 2-core machine).
 #[test]
 fn run_memory_does_not_grow_with_distinct_texts() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = temp_dir();
     let csv = dir.path().join("unique-2m.csv");
     generate(&csv, 2_000_000);
     let (code, mb) = run_measured(&[

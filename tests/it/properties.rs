@@ -1,5 +1,6 @@
 //! Property tests: number parsing round-trips every way exports write amounts; conservation holds on random ledgers.
 
+use crate::util::temp_dir;
 use itcost::money::{format_plain, format_sv, parse_ore};
 use proptest::prelude::*;
 
@@ -49,7 +50,7 @@ proptest! {
             let (d, k) = if *as_credit { (String::new(), format_sv(-amount)) } else { (format_sv(*amount), String::new()) };
             text.push_str(&format!("{};{};2024-05-01;{};{}\n", accounts[*a], ccs[*c], d, k));
         }
-        let dir = tempfile::tempdir().unwrap();
+        let dir = temp_dir();
         let p = dir.path().join("random.csv");
         std::fs::write(&p, text).unwrap();
         let cfg = itcost::config::RunConfig {
@@ -85,7 +86,7 @@ proptest! {
 }
 
 fn read_bytes(bytes: &[u8], name: &str) {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = temp_dir();
     let p = dir.path().join(name);
     std::fs::write(&p, bytes).unwrap();
     // Ok or a clean error; a panic fails the test.

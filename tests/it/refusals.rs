@@ -1,15 +1,11 @@
 //! Never a confident wrong number (issue 12): settings and inputs that cannot be right are refused with the exact
 //! message, or, with `--lenient`, said where the number stands.
 
-use assert_cmd::Command;
+use crate::util::{itcost, root, temp_dir};
 use std::path::PathBuf;
 
-fn itcost() -> Command {
-    Command::cargo_bin("itcost").expect("binary built")
-}
-
 fn dir() -> PathBuf {
-    crate::root().join("tests/bad_input")
+    root().join("tests/bad_input")
 }
 
 /// Runs itcost in tests/bad_input with `args`; checks the exit code and returns stdout and stderr.
@@ -105,7 +101,7 @@ fn space_separated_codes_are_split_and_a_shell_expanded_glob_is_explained() {
         "{out}"
     );
     // `--central-it 15*` unquoted in a folder holding 15-jan.csv and 15-feb.csv: the shell passes file names.
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = temp_dir();
     let ledger = tmp.path().join("ledger.csv");
     std::fs::copy(dir().join("central-it.csv"), &ledger).unwrap();
     for f in ["15-jan.csv", "15-feb.csv"] {
@@ -132,7 +128,7 @@ fn space_separated_codes_are_split_and_a_shell_expanded_glob_is_explained() {
 
 #[test]
 fn lenient_turns_the_refusal_into_a_warning_in_the_summary_in_the_readers_language() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = temp_dir();
     let sv = tmp.path().join("sv.html");
     let en = tmp.path().join("en.html");
     let (out, err) = run_in(
@@ -194,7 +190,7 @@ fn lenient_turns_the_refusal_into_a_warning_in_the_summary_in_the_readers_langua
 
 #[test]
 fn check_config_names_a_central_it_code_that_matches_nothing() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = temp_dir();
     std::fs::copy(dir().join("central-it.csv"), tmp.path().join("b.csv")).unwrap();
     let cfg = tmp.path().join("run.toml");
     std::fs::write(
@@ -224,7 +220,7 @@ fn a_header_only_export_is_refused_naming_the_header_line() {
 
 #[test]
 fn a_ledger_without_dates_tells_one_story_everywhere() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = temp_dir();
     for year in [None, Some("2024")] {
         let html = tmp.path().join("r.html");
         let mut args = vec![

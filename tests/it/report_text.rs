@@ -2,17 +2,13 @@
 //! headline says so, no empty bars, CSV links only where the CSV is written, empty sections say why, a Swedish
 //! report speaks Swedish, references that measure something else are listed as not comparable.
 
-use assert_cmd::Command;
-
-fn itcost() -> Command {
-    Command::cargo_bin("itcost").expect("binary built")
-}
+use crate::util::{dalsland_config, itcost, root, temp_dir};
 
 fn html_of(args: &[&str]) -> String {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = temp_dir();
     let p = tmp.path().join("r.html");
     itcost()
-        .current_dir(crate::root().join("tests/bad_input"))
+        .current_dir(root().join("tests/bad_input"))
         .args(args)
         .arg("--html")
         .arg(&p)
@@ -28,7 +24,7 @@ fn section<'a>(html: &'a str, id: &str) -> &'a str {
 
 #[test]
 fn above_the_target_the_headline_says_so_and_no_empty_bar_is_drawn() {
-    let cfg = crate::dalsland_config();
+    let cfg = dalsland_config();
     let html = html_of(&["run", "--config", cfg.to_str().unwrap(), "--target", "1%"]);
     let summary = section(&html, "summary");
     assert!(
@@ -56,7 +52,7 @@ fn above_the_target_the_headline_says_so_and_no_empty_bar_is_drawn() {
 fn references_that_measure_something_else_are_listed_as_not_comparable() {
     // A default run: central IT / total cost. The national average measures all IT / net cost.
     let out = itcost()
-        .current_dir(crate::root().join("tests/bad_input"))
+        .current_dir(root().join("tests/bad_input"))
         .args(["run", "central-it.csv", "--central-it", "1410,1411"])
         .assert()
         .success();
@@ -84,7 +80,7 @@ fn references_that_measure_something_else_are_listed_as_not_comparable() {
     let v: serde_json::Value = serde_json::from_slice(
         &itcost()
             .args(["run", "--json", "--config"])
-            .arg(crate::dalsland_config())
+            .arg(dalsland_config())
             .assert()
             .success()
             .get_output()
@@ -164,10 +160,10 @@ fn a_swedish_report_speaks_swedish_and_links_csv_only_when_written() {
             "Swedish '{swedish}' in an English report"
         );
     }
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = temp_dir();
     itcost()
         .args(["run", "--config"])
-        .arg(crate::dalsland_config())
+        .arg(dalsland_config())
         .arg("--out")
         .arg(tmp.path())
         .assert()
@@ -176,5 +172,34 @@ fn a_swedish_report_speaks_swedish_and_links_csv_only_when_written() {
     assert!(
         html.contains("CSV: <code>tables/benchmark_view.csv</code>"),
         "with --out the CSV is there"
+    );
+}
+
+/// A run without central IT cost centres gives 0 % central IT: the report says why where the number stands, in
+/// the reader's language (Swedish in a Swedish report, English in an English one, never the other).
+#[test]
+fn no_central_it_given_is_said_in_the_summary_in_the_readers_language() {
+    let ledger = root().join("sample-ledgers/mellerud-2024.csv");
+    let ledger = ledger.to_str().unwrap();
+    let sv = html_of(&["run", ledger]);
+    let summary = section(&sv, "summary");
+    assert!(
+        summary
+            .contains("inga centrala IT-ansvar angivna för mellerud-2024: central IT-kostnad är 0"),
+        "{summary}"
+    );
+    assert!(
+        !sv.contains("no central IT cost centres given"),
+        "no English in the Swedish report"
+    );
+    let en = html_of(&["run", ledger, "--lang", "en"]);
+    assert!(
+        section(&en, "summary")
+            .contains("no central IT cost centres given for mellerud-2024: central IT cost is 0"),
+        "the English report says it in English"
+    );
+    assert!(
+        !en.contains("inga centrala IT-ansvar"),
+        "no Swedish in the English report"
     );
 }

@@ -1,6 +1,6 @@
 //! Rules files: the shipped ones parse and decide as documented; invalid ones are refused with file, line, reason.
 
-use assert_cmd::Command;
+use crate::util::{itcost, temp_dir};
 use itcost::classify::{decide, MunicipalityKeys, Scope};
 use itcost::config::narrow_scope;
 use itcost::rules::{parse_rules, KeyView, RuleSet, RulesSource};
@@ -77,19 +77,14 @@ fn type_errors_name_rule_and_key_and_every_problem_is_reported_at_once() {
 
 #[test]
 fn cli_check_refuses_with_exit_code_3() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = temp_dir();
     let p = dir.path().join("bad.toml");
     std::fs::write(
         &p,
         format!("{HEAD}\n[[rule]]\nid = \"x\"\naccount = \"64*\"\npool = \"Hårdvaror\"\n"),
     )
     .unwrap();
-    let out = Command::cargo_bin("itcost")
-        .unwrap()
-        .arg("check")
-        .arg(&p)
-        .assert()
-        .code(3);
+    let out = itcost().arg("check").arg(&p).assert().code(3);
     let err = String::from_utf8(out.get_output().stderr.clone()).unwrap();
     assert!(
         err.contains(&format!(

@@ -1,6 +1,7 @@
 //! Correctness at size: a generated ledger's run equals the generator's truth (timing is never asserted here;
 //! speed is measured in benches/).
 
+use crate::util::{itcost, temp_dir};
 use itcost::generate::LargeOptions;
 
 const REPEATING: LargeOptions = LargeOptions {
@@ -46,12 +47,11 @@ fn ten_million_lines_with_unique_texts_match_their_truth() {
 }
 
 fn generated_ledger_matches_its_truth(lines: usize, opts: LargeOptions) {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = temp_dir();
     let csv = dir.path().join("big.csv");
     let truth = itcost::generate::write_large_with(&csv, lines, 42, opts).unwrap();
     let parquet = dir.path().join("big.parquet");
-    assert_cmd::Command::cargo_bin("itcost")
-        .unwrap()
+    itcost()
         .arg("convert")
         .arg(&csv)
         .arg("--out")
@@ -59,8 +59,7 @@ fn generated_ledger_matches_its_truth(lines: usize, opts: LargeOptions) {
         .assert()
         .success();
     for input in [&csv, &parquet] {
-        let out = assert_cmd::Command::cargo_bin("itcost")
-            .unwrap()
+        let out = itcost()
             .arg("run")
             .arg(input)
             .args(["--central-it", "1510,1511", "--json"])
