@@ -16,6 +16,9 @@ use arrow_schema::DataType;
 use polars::prelude::PlHashMap;
 use std::borrow::Cow;
 
+/// A posting date: (days since 1970-01-01, period `YYYYMM`).
+pub type DayPeriod = (i32, i32);
+
 /// A problem in one row: (row within the batch, message without the location).
 pub type CellError = (usize, String);
 
@@ -366,28 +369,28 @@ pub fn amounts(col: &ArrayRef, ore: bool) -> Result<Vec<Option<i64>>, CellError>
         }
         DataType::Float64 => {
             let a = col.as_primitive::<Float64Type>();
-            for r in 0..n {
+            for (r, o) in out.iter_mut().enumerate() {
                 if a.is_valid(r) {
-                    out[r] = Some(floats_to_ore(a.value(r)).map_err(|e| (r, e))?);
+                    *o = Some(floats_to_ore(a.value(r)).map_err(|e| (r, e))?);
                 }
             }
         }
         DataType::Float32 => {
             let a = col.as_primitive::<Float32Type>();
-            for r in 0..n {
+            for (r, o) in out.iter_mut().enumerate() {
                 if a.is_valid(r) {
                     // The float32 nearest to a decimal, printed shortest, is that decimal.
                     let v: f64 = a.value(r).to_string().parse().unwrap_or(f64::NAN);
-                    out[r] = Some(floats_to_ore(v).map_err(|e| (r, e))?);
+                    *o = Some(floats_to_ore(v).map_err(|e| (r, e))?);
                 }
             }
         }
         DataType::Float16 => {
             let a = col.as_primitive::<Float16Type>();
-            for r in 0..n {
+            for (r, o) in out.iter_mut().enumerate() {
                 if a.is_valid(r) {
                     let v: f64 = a.value(r).to_string().parse().unwrap_or(f64::NAN);
-                    out[r] = Some(floats_to_ore(v).map_err(|e| (r, e))?);
+                    *o = Some(floats_to_ore(v).map_err(|e| (r, e))?);
                 }
             }
         }
@@ -397,13 +400,13 @@ pub fn amounts(col: &ArrayRef, ore: bool) -> Result<Vec<Option<i64>>, CellError>
         DataType::Decimal256(_, s) => {
             let s = *s;
             let a = col.as_primitive::<Decimal256Type>();
-            for r in 0..n {
+            for (r, o) in out.iter_mut().enumerate() {
                 if a.is_valid(r) {
                     let v = a
                         .value(r)
                         .to_i128()
                         .ok_or_else(|| (r, "amount is too large".to_string()))?;
-                    out[r] = Some(decimal_to_ore(v, s).map_err(|e| (r, e))?);
+                    *o = Some(decimal_to_ore(v, s).map_err(|e| (r, e))?);
                 }
             }
         }
@@ -423,7 +426,7 @@ pub fn amounts(col: &ArrayRef, ore: bool) -> Result<Vec<Option<i64>>, CellError>
 }
 
 /// Dates as (days since 1970-01-01, period `YYYYMM`), None for nulls and empty text.
-pub fn dates(col: &ArrayRef) -> Result<Vec<Option<(i32, i32)>>, CellError> {
+pub fn dates(col: &ArrayRef) -> Result<Vec<Option<DayPeriod>>, CellError> {
     let n = col.len();
     let mut out = vec![None; n];
     let of_days = |d: i32| {

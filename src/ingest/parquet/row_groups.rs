@@ -1,6 +1,6 @@
 //! Reading one row group of one Parquet file (a task of its own) into the columns a ledger line needs.
 
-use super::cells::{self, CellError, Coded, Kind};
+use super::cells::{self, CellError, Coded, DayPeriod, Kind};
 use super::layout::{AmountSource, Layout};
 use crate::error::{Error, Result};
 use arrow_array::cast::AsArray;
@@ -237,7 +237,7 @@ impl Batch<'_> {
     }
 
     /// Each row's date (days, period) from the date column, if there is one.
-    pub fn dates(&self) -> Result<Option<Vec<Option<(i32, i32)>>>> {
+    pub fn dates(&self) -> Result<Option<Vec<Option<DayPeriod>>>> {
         match self
             .file
             .layout
@@ -250,7 +250,7 @@ impl Batch<'_> {
     }
 
     /// Each row's period: the period column where it has a value, else the date's month.
-    pub fn periods(&self, dates: Option<&[Option<(i32, i32)>]>) -> Result<Vec<Option<i32>>> {
+    pub fn periods(&self, dates: Option<&[Option<DayPeriod>]>) -> Result<Vec<Option<i32>>> {
         let mut out: Vec<Option<i32>> = match dates {
             Some(d) => d.iter().map(|d| d.map(|d| d.1)).collect(),
             None => vec![None; self.rows()],
