@@ -153,10 +153,14 @@ pub fn default_references() -> Vec<Reference> {
     vec![
         Reference {
             label: "Research level (SCDI): just under 2 % of operating cost on central IT".into(),
-            label_sv: Some("Forskningsnivå (SCDI): strax under 2 % av driftkostnaden på central IT".into()),
+            label_sv: Some(
+                "Forskningsnivå (SCDI): strax under 2 % av driftkostnaden på central IT".into(),
+            ),
             share_ppm: 20_000,
             share: 0.02,
-            source: "SCDI / Forskningskonsortiet Digital Förvaltning, cited in Fyrbodal Digital motor 2021".into(),
+            source:
+                "SCDI / Forskningskonsortiet Digital Förvaltning, via Fyrbodal Digital motor 2021"
+                    .into(),
             numerator: Numerator::CentralIt,
             denominator: Denominator::TotalCost,
             comparable: false,
@@ -166,7 +170,7 @@ pub fn default_references() -> Vec<Reference> {
             label_sv: Some("Riksgenomsnitt 2021: 2,5 % av nettokostnaden på IT".into()),
             share_ppm: 25_000,
             share: 0.025,
-            source: "Radar Group, cited in Dalsland IT-samverkan förstudie 2024".into(),
+            source: "Radar Group, via Dalsland IT-samverkan förstudie 2024".into(),
             numerator: Numerator::It,
             denominator: Denominator::NetCost,
             comparable: false,

@@ -869,7 +869,7 @@ label_sv = "Riksgenomsnitt 2021, 2,5 % (som studien använde det: IT-enhetens ko
 share = "2.5%"
 numerator = "central_it"
 denominator = "net_cost"
-source = "Radar Group, cited in Dalsland IT-samverkan förstudie 2024"
+source = "Radar Group, via Dalsland IT-samverkan förstudie 2024"
 
 [[reference]]
 label = "Research level (central IT / operating cost)"
@@ -877,7 +877,7 @@ label_sv = "Forskningsnivå (central IT / driftkostnad)"
 share = "2.0%"
 numerator = "central_it"
 denominator = "total_cost"
-source = "SCDI, cited in Fyrbodal Digital motor 2021"
+source = "SCDI, via Fyrbodal Digital motor 2021"
 
 [[municipality]]
 name = "Bengtsfors"

@@ -58,7 +58,7 @@ fn references_that_measure_something_else_are_listed_as_not_comparable() {
         .success();
     let text = String::from_utf8_lossy(&out.get_output().stdout).to_string();
     assert!(
-        text.contains("  reference 2.50 %: National average 2021: 2.5 % of net cost on IT — not comparable: measures all IT / net cost (Radar Group, cited in Dalsland IT-samverkan förstudie 2024)"),
+        text.contains("  reference 2.50 %: National average 2021: 2.5 % of net cost on IT — not comparable: measures all IT / net cost (Radar Group, via Dalsland IT-samverkan förstudie 2024)"),
         "{text}"
     );
     assert!(
@@ -202,4 +202,14 @@ fn no_central_it_given_is_said_in_the_summary_in_the_readers_language() {
         !en.contains("inga centrala IT-ansvar"),
         "no Swedish in the English report"
     );
+}
+
+/// The references' sources (built-in and the sample's) are written so that they read in both languages: no
+/// English connective such as "cited in" in a Swedish report.
+#[test]
+fn reference_sources_read_in_both_languages() {
+    let cfg = dalsland_config();
+    let html = html_of(&["run", "--config", cfg.to_str().unwrap()]);
+    assert!(!html.contains("cited in"), "English in the Swedish report");
+    assert!(html.contains("Radar Group, via Dalsland IT-samverkan förstudie 2024"));
 }
