@@ -8,6 +8,7 @@
 //! new input format, analysis, output, command or engine goes.
 
 pub mod aggregate;
+pub mod audit;
 pub mod check;
 pub mod classify;
 pub mod cli;

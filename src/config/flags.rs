@@ -152,6 +152,9 @@ impl RunConfig {
             analysis: Default::default(),
             keep_lines: false,
             csv_dialect: Default::default(),
+            it_orgs: Vec::new(),
+            benchmark_kind: None,
+            config_file: None,
         }
     }
 }
@@ -174,6 +177,8 @@ impl Municipality {
             employees: None,
             users: None,
             devices: None,
+            kind: Default::default(),
+            budget: None,
         }
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod analysis;
 pub mod flags;
+pub mod it_org;
 
 use crate::error::{Error, Result};
 use crate::ingest::columns::Field;
@@ -11,6 +12,7 @@ use crate::rules::pattern::CodePattern;
 use crate::rules::taxonomy::Pool;
 pub use analysis::{AnalysisConfig, WorkArea};
 pub use flags::{parse_column_flags, RunFlags};
+pub use it_org::{BudgetFigures, FigureKind, ItOrg};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -209,6 +211,10 @@ pub struct Municipality {
     pub users: Option<u64>,
     /// Devices (computers), for the joint-organisation keys.
     pub devices: Option<u64>,
+    /// What its ledgers hold: outcome (default), budget or forecast (`kind`).
+    pub kind: FigureKind,
+    /// Budget or forecast figures given in the config (`it_budget`, `net_cost_budget`), with their source.
+    pub budget: Option<BudgetFigures>,
 }
 
 /// Everything a run needs besides the ledgers' content.
@@ -243,6 +249,12 @@ pub struct RunConfig {
     pub keep_lines: bool,
     /// The CSV dialect `--out` writes (`csv_dialect = "excel-sv"` or `--csv-dialect`).
     pub csv_dialect: crate::report::csv::CsvDialect,
+    /// IT organisations (`[[it_org]]`): when any is given, the benchmark's rows are IT organisations.
+    pub it_orgs: Vec<ItOrg>,
+    /// The kind the benchmark compares (`benchmark_kind`); None: the one kind the benchmarked units have.
+    pub benchmark_kind: Option<FigureKind>,
+    /// The config file as given and the SHA-256 of its bytes (None: a run from command-line flags).
+    pub config_file: Option<(String, String)>,
 }
 
 /// The narrow (Fyrbodal) scope: Hardware, Software, Telecom.
@@ -310,6 +322,9 @@ struct RawConfig {
     savings: Vec<RawSavings>,
     joint_org: Option<RawJointOrg>,
     csv_dialect: Option<String>,
+    #[serde(default)]
+    it_org: Vec<it_org::RawItOrg>,
+    benchmark_kind: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -374,6 +389,11 @@ struct RawMunicipality {
     employees: Option<u64>,
     users: Option<u64>,
     devices: Option<u64>,
+    kind: Option<String>,
+    it_budget: Option<toml::Value>,
+    net_cost_budget: Option<toml::Value>,
+    budget_source: Option<String>,
+    budget_kind: Option<String>,
 }
 
 /// Reads a share written as `"2.5%"`, `0.025` or `2.5` … numbers above 1 are refused as ambiguous unless a string
@@ -457,7 +477,15 @@ pub fn cli_codes(flag: &str, values: &[String]) -> Result<(Vec<CodePattern>, Vec
 
 /// Loads and validates a run config.
 pub fn load(path: &Path) -> Result<RunConfig> {
-    let src = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let config_sha = crate::audit::sha256_hex(&bytes);
+    let src = String::from_utf8(bytes).map_err(|e| {
+        Error::rules(format!(
+            "{}: not UTF-8 text at byte {}: save the config as UTF-8",
+            path.display(),
+            e.utf8_error().valid_up_to()
+        ))
+    })?;
     let shown = path.display().to_string();
     let line_of = |off: usize| {
         src.as_bytes()[..off.min(src.len())]
@@ -553,6 +581,17 @@ pub fn load(path: &Path) -> Result<RunConfig> {
     }
     let mut municipalities = Vec::new();
     for m in raw.municipality {
+        let kind = it_org::parse_kind(&m.name, "kind", m.kind.as_deref()).map_err(bad)?;
+        let budget = it_org::parse_budget(
+            &m.name,
+            it_org::RawBudget {
+                it: m.it_budget.as_ref(),
+                net_cost: m.net_cost_budget.as_ref(),
+                source: m.budget_source.as_deref(),
+                kind: m.budget_kind.as_deref(),
+            },
+        )
+        .map_err(bad)?;
         let central_it = parse_codes(&m.central_it)
             .map_err(|e| bad(format!("municipality '{}': central_it: {e}", m.name)))?;
         let internal_counterparts = parse_codes(&m.internal_counterparts).map_err(|e| {
@@ -632,8 +671,36 @@ pub fn load(path: &Path) -> Result<RunConfig> {
             employees: m.employees,
             users: m.users,
             devices: m.devices,
+            kind,
+            budget,
         });
     }
+    let mut names: Vec<&str> = Vec::new();
+    for m in &municipalities {
+        if !names.contains(&m.name.as_str()) {
+            names.push(&m.name);
+        }
+    }
+    let it_orgs = it_org::parse_it_orgs(raw.it_org, &names).map_err(bad)?;
+    if !it_orgs.is_empty() && raw.anonymise == Some(true) {
+        return Err(bad(
+            "anonymise = true with [[it_org]] is not supported: an IT organisation's name and members identify it; \
+             leave out anonymise, or the it_org blocks"
+                .into(),
+        ));
+    }
+    let benchmark_kind = raw
+        .benchmark_kind
+        .as_deref()
+        .map(|k| {
+            FigureKind::parse(k).ok_or_else(|| {
+                bad(format!(
+                    "benchmark_kind: expected {}, found '{k}'",
+                    FigureKind::EXPECTED
+                ))
+            })
+        })
+        .transpose()?;
     let mut analysis = AnalysisConfig {
         benchmark_year: raw.benchmark_year,
         highlight: raw.highlight.clone(),
@@ -767,5 +834,8 @@ pub fn load(path: &Path) -> Result<RunConfig> {
         analysis,
         keep_lines: false,
         csv_dialect,
+        it_orgs,
+        benchmark_kind,
+        config_file: Some((shown, config_sha)),
     })
 }

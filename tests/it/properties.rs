@@ -71,10 +71,14 @@ proptest! {
                 columns: Default::default(),
                 sheet: None,
                 departments: vec![], employees: None, users: None, devices: None,
+                kind: Default::default(), budget: None,
             }],
             analysis: Default::default(),
             keep_lines: false,
             csv_dialect: Default::default(),
+            it_orgs: vec![],
+            benchmark_kind: None,
+            config_file: None,
         };
         let r = itcost::pipeline::run(cfg).unwrap();
         let m = &r.municipalities[0];
