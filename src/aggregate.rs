@@ -9,6 +9,8 @@ use crate::rules::taxonomy::Pool;
 use polars::prelude::*;
 use std::collections::BTreeMap;
 
+pub mod it_org;
+
 /// An amount in öre (the JSON contract writes it as kronor, see `report::json`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Kr(pub i64);
@@ -125,6 +127,8 @@ pub struct SupplierAmount {
 pub struct MunicipalityResult {
     /// Name.
     pub name: String,
+    /// What its ledgers hold: outcome, budget or forecast.
+    pub kind: crate::config::FigureKind,
     /// Fiscal year.
     pub year: Option<i32>,
     /// Ledger files read.
@@ -215,6 +219,8 @@ pub struct MunicipalityInput<'a> {
     pub id: &'a str,
     /// Year from the config.
     pub year: Option<i32>,
+    /// What its ledgers hold (the config's `kind`).
+    pub kind: crate::config::FigureKind,
     /// What ingest read.
     pub reports: Vec<&'a IngestReport>,
     /// Central IT cost centres as written.
@@ -291,6 +297,7 @@ pub fn aggregate(
     for input in inputs {
         let mut r = MunicipalityResult {
             name: input.name.to_string(),
+            kind: input.kind,
             year: input
                 .year
                 .or_else(|| input.reports.iter().find_map(|r| r.year)),

@@ -91,6 +91,8 @@ pub struct MunicipalityKeys {
     pub central_it: Vec<CodePattern>,
     /// Extra internal counterpart patterns.
     pub internal_counterparts: Vec<CodePattern>,
+    /// Its IT organisation recognises charges between members by counterpart: keep the counterpart in the key.
+    pub member_counterparts: bool,
 }
 
 impl From<&Municipality> for MunicipalityKeys {
@@ -98,6 +100,7 @@ impl From<&Municipality> for MunicipalityKeys {
         MunicipalityKeys {
             central_it: m.central_it.clone(),
             internal_counterparts: m.internal_counterparts.clone(),
+            member_counterparts: false,
         }
     }
 }
@@ -244,7 +247,11 @@ pub fn key_columns(
     if u.text {
         keys.push(TEXT_SIG);
     }
-    if u.counterpart || munis.values().any(|m| !m.internal_counterparts.is_empty()) {
+    if u.counterpart
+        || munis
+            .values()
+            .any(|m| !m.internal_counterparts.is_empty() || m.member_counterparts)
+    {
         keys.push("counterpart");
     }
     keys

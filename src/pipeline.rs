@@ -39,6 +39,14 @@ pub struct RunResult {
     pub classified: Classified,
     /// What `--lenient` let through that the reader must see beside the figures (both languages).
     pub notices: Vec<Notice>,
+    /// The audit trail: version, rules, config and input files with their SHA-256.
+    pub audit: crate::audit::Audit,
+    /// The IT organisations of the benchmark (empty without `[[it_org]]`).
+    pub it_orgs: Vec<crate::aggregate::it_org::OrgResult>,
+    /// The municipalities (indices into `municipalities`) the benchmark covers: its year and kind.
+    pub benchmarked: Vec<usize>,
+    /// Budgets and forecasts against outcome, where both exist.
+    pub budget: Vec<crate::compare::budget::BudgetComparison>,
 }
 
 /// Runs the whole pipeline for a config.
@@ -58,27 +66,54 @@ pub fn run(mut config: RunConfig) -> Result<RunResult> {
                 m.name
             )));
         }
-        if !seen.insert((m.name.clone(), m.year)) {
+        if !seen.insert((m.name.clone(), m.year, m.kind)) {
             return Err(Error::rules(format!(
-                "municipality '{}'{} is listed twice in the config",
+                "municipality '{}'{} is listed twice in the config{}",
                 m.name,
-                m.year.map(|y| format!(" {y}")).unwrap_or_default()
+                m.year.map(|y| format!(" {y}")).unwrap_or_default(),
+                if m.kind == crate::config::FigureKind::Outcome {
+                    String::new()
+                } else {
+                    format!(" with kind = \"{}\"", m.kind.key())
+                }
             )));
         }
     }
+    // A (name, year) given with several kinds (outcome and budget): the ids say which.
+    let kinds_of = |m: &crate::config::Municipality| {
+        config
+            .municipalities
+            .iter()
+            .filter(|x| x.name == m.name && x.year == m.year)
+            .count()
+    };
     let mut unit_ids: Vec<String> = config
         .municipalities
         .iter()
-        .map(|m| match (name_count[m.name.as_str()] > 1, m.year) {
-            (true, Some(y)) => format!("{} {y}", m.name),
-            _ => m.name.clone(),
+        .map(|m| {
+            let id = match (name_count[m.name.as_str()] > 1, m.year) {
+                (true, Some(y)) => format!("{} {y}", m.name),
+                _ => m.name.clone(),
+            };
+            if kinds_of(m) > 1 && m.kind != crate::config::FigureKind::Outcome {
+                format!("{id} {}", m.kind.key())
+            } else {
+                id
+            }
         })
         .collect();
     let munis: HashMap<String, MunicipalityKeys> = config
         .municipalities
         .iter()
         .zip(&unit_ids)
-        .map(|(m, id)| (id.clone(), MunicipalityKeys::from(m)))
+        .map(|(m, id)| {
+            let mut keys = MunicipalityKeys::from(m);
+            keys.member_counterparts = config.it_orgs.iter().any(|o| {
+                o.members.contains(&m.name)
+                    && o.member_codes.values().any(|c| !c.counterparts.is_empty())
+            });
+            (id.clone(), keys)
+        })
         .collect();
     // What the readers keep of a line's free text: its keyword signature, and the texts of suspect keys only.
     let shared_rules = std::sync::Arc::new(rules.clone());
@@ -101,7 +136,7 @@ pub fn run(mut config: RunConfig) -> Result<RunResult> {
         .flat_map(|(i, m)| m.ledgers.iter().map(move |l| (i, l)))
         .collect();
     let trace = Trace::new();
-    let read: Vec<Result<(usize, crate::ingest::Ingested)>> = jobs
+    let read: Vec<Result<(usize, crate::ingest::Ingested, crate::audit::FileAudit)>> = jobs
         .par_iter()
         .map(|(i, path)| {
             let m = &config.municipalities[*i];
@@ -116,15 +151,30 @@ pub fn run(mut config: RunConfig) -> Result<RunResult> {
                 vouchers: m.ledgers.len() > 1,
                 plan: Some(plans[*i].clone()),
             };
-            read_ledger(path, &opts).map(|ing| (*i, ing))
+            let ing = read_ledger(path, &opts)?;
+            // The audit trail's hash, while the file is in the page cache.
+            let (sha256, bytes, text_lines) = crate::audit::hash_file(path)?;
+            let lines = match ing.report.format {
+                crate::ingest::Format::DelimitedText | crate::ingest::Format::Sie => text_lines,
+                _ => ing.report.lines as u64,
+            };
+            let audit = crate::audit::FileAudit {
+                file: ing.report.file.clone(),
+                sha256,
+                bytes,
+                lines,
+            };
+            Ok((*i, ing, audit))
         })
         .collect();
     let mut frames = Vec::new();
     let mut inputs = Vec::new();
     let mut owner = Vec::new();
     let mut eager = Vec::new();
+    let mut file_audits = Vec::new();
     for r in read {
-        let (i, ing) = r?;
+        let (i, ing, audit) = r?;
+        file_audits.push(audit);
         if let Some(e) = crate::guards::empty_ledger(&ing.report) {
             return Err(e);
         }
@@ -167,6 +217,7 @@ pub fn run(mut config: RunConfig) -> Result<RunResult> {
             id: &unit_ids[i],
             name: &m.name,
             year: m.year,
+            kind: m.kind,
             reports: inputs
                 .iter()
                 .zip(&owner)
@@ -199,6 +250,51 @@ pub fn run(mut config: RunConfig) -> Result<RunResult> {
             config.analysis.benchmark_year.unwrap_or_default()
         )));
     }
+    // One kind of figures per benchmark (outcome, budget or forecast), and its rows: municipalities or IT
+    // organisations.
+    let (_, idx) =
+        crate::compare::it_org::select_kind(&municipalities, &idx, config.benchmark_kind)?;
+    let units = crate::compare::it_org::units(&config.it_orgs, &municipalities, &idx)?;
+    let org_inputs: Vec<crate::aggregate::it_org::OrgInput<'_>> = units
+        .iter()
+        .filter_map(|u| match u {
+            crate::compare::it_org::Unit::Org(o, members) => Some((o, members)),
+            crate::compare::it_org::Unit::Municipality(_) => None,
+        })
+        .map(|(&o, members)| crate::aggregate::it_org::OrgInput {
+            org: &config.it_orgs[o],
+            id: format!(
+                "it_org:{}{}",
+                config.it_orgs[o].name,
+                municipalities[members[0]]
+                    .year
+                    .map(|y| format!(" {y}"))
+                    .unwrap_or_default()
+            ),
+            members: members
+                .iter()
+                .map(|&j| MunicipalityInput {
+                    id: agg_inputs[j].id,
+                    name: agg_inputs[j].name,
+                    year: agg_inputs[j].year,
+                    kind: agg_inputs[j].kind,
+                    reports: agg_inputs[j].reports.clone(),
+                    central_it_raw: agg_inputs[j].central_it_raw.clone(),
+                    external_total_ore: agg_inputs[j].external_total_ore,
+                    population: agg_inputs[j].population,
+                    departments: agg_inputs[j].departments,
+                })
+                .collect(),
+        })
+        .collect();
+    let it_orgs = crate::aggregate::it_org::aggregate_orgs(
+        &classified.keys,
+        &suspects,
+        &org_inputs,
+        config.denominator,
+    )?;
+    drop(org_inputs);
+    drop(agg_inputs);
     // Anonymised: names become letters before anything is built from them (compare::anonymise).
     let letters = config.analysis.anonymise.then(|| {
         let letters = crate::compare::anonymise::letters(
@@ -220,23 +316,81 @@ pub fn run(mut config: RunConfig) -> Result<RunResult> {
         }
         letters
     });
-    let selected: Vec<MunicipalityResult> =
-        idx.iter().map(|&i| municipalities[i].clone()).collect();
+    let mut orgs_left = it_orgs.iter();
+    let selected: Vec<MunicipalityResult> = units
+        .iter()
+        .map(|u| match u {
+            crate::compare::it_org::Unit::Municipality(i) => municipalities[*i].clone(),
+            crate::compare::it_org::Unit::Org(..) => orgs_left
+                .next()
+                .map(|o| o.result.clone())
+                .unwrap_or_else(|| municipalities[idx[0]].clone()),
+        })
+        .collect();
     trace.mark("aggregate");
-    let benchmark = benchmark(
+    let mut benchmark = benchmark(
         &selected,
         config.numerator,
         &config.references,
         config.target_ppm,
     );
+    if !config.it_orgs.is_empty() {
+        benchmark.unit = "it_org";
+        let mut orgs_left = it_orgs.iter();
+        for (row, u) in benchmark.rows.iter_mut().zip(&units) {
+            if let crate::compare::it_org::Unit::Org(..) = u {
+                if let Some(o) = orgs_left.next() {
+                    row.members = o.members.clone();
+                }
+            }
+        }
+        benchmark.total.members = benchmark
+            .rows
+            .iter()
+            .flat_map(|r| r.members.iter().cloned())
+            .collect();
+    }
+    // The group analyses cover the benchmark's rows; a highlighted member highlights its organisation.
+    let analysis_config = match &config.analysis.highlight {
+        Some(h) if !config.it_orgs.is_empty() => {
+            let mut c = config.clone();
+            if let Some(o) = config.it_orgs.iter().find(|o| o.members.contains(h)) {
+                c.analysis.highlight = Some(o.name.clone());
+            }
+            std::borrow::Cow::Owned(c)
+        }
+        _ => std::borrow::Cow::Borrowed(&config),
+    };
+    let sel: Vec<&MunicipalityResult> = selected.iter().collect();
     let mut analyses = crate::compare::analyse(
-        &config,
+        &analysis_config,
         &rules,
         &municipalities,
         &unit_ids,
-        &idx,
+        &sel,
         &benchmark,
     );
+    drop(analysis_config);
+    let budget = crate::compare::budget::compare(&config.municipalities, &municipalities);
+    let audit = crate::audit::Audit {
+        itcost_version: env!("CARGO_PKG_VERSION"),
+        rules: crate::audit::rules_audit(config.rules.as_deref(), &rules.name, &rules.source)?,
+        config: config
+            .config_file
+            .as_ref()
+            .map(|(file, sha256)| crate::audit::FileAudit {
+                file: file.clone(),
+                sha256: sha256.clone(),
+                bytes: std::fs::metadata(file).map(|m| m.len()).unwrap_or(0),
+                lines: std::fs::read(file)
+                    .map(|b| {
+                        b.iter().filter(|&&c| c == b'\n').count() as u64
+                            + u64::from(b.last().is_some_and(|&c| c != b'\n'))
+                    })
+                    .unwrap_or(0),
+            }),
+        inputs: file_audits,
+    };
     if let Some(letters) = &letters {
         crate::compare::anonymise::scrub_suppliers(&mut analyses.suppliers, letters);
     }
@@ -251,6 +405,10 @@ pub fn run(mut config: RunConfig) -> Result<RunResult> {
         ledger,
         classified,
         notices,
+        budget,
+        audit,
+        it_orgs,
+        benchmarked: idx,
     })
 }
 

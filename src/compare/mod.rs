@@ -2,6 +2,8 @@
 //! cost of raising each municipality to a target share (the Dalsland table).
 
 pub mod anonymise;
+pub mod budget;
+pub mod it_org;
 pub mod mix;
 pub mod quality;
 pub mod suppliers;
@@ -37,11 +39,17 @@ pub struct BenchmarkRow {
     pub increase: Option<f64>,
     /// Comparable reference lines this municipality is below.
     pub below_references: Vec<String>,
+    /// The municipalities the row covers: its own name, or an IT organisation's members.
+    pub members: Vec<String>,
 }
 
 /// The benchmark block of a run.
 #[derive(Debug, Clone)]
 pub struct Benchmark {
+    /// What a row is: `municipality`, or `it_org` when the config names IT organisations.
+    pub unit: &'static str,
+    /// The kind of figures every row is (a benchmark never mixes them).
+    pub kind: crate::config::FigureKind,
     /// Which IT cost is compared.
     pub numerator: Numerator,
     /// What it is divided by.
@@ -134,6 +142,7 @@ pub fn benchmark(
                     })
                     .map(|rf| rf.label.clone())
                     .collect(),
+                members: vec![r.name.clone()],
             }
         })
         .collect();
@@ -170,8 +179,14 @@ pub fn benchmark(
         cost_to_target: at_total.map(|a| Kr(a - it_total)),
         increase: at_total.and_then(|a| share(a - it_total, it_total)),
         below_references: Vec::new(),
+        members: rows
+            .iter()
+            .flat_map(|r| r.members.iter().cloned())
+            .collect(),
     };
     Benchmark {
+        unit: "municipality",
+        kind: results.first().map(|r| r.kind).unwrap_or_default(),
         numerator,
         denominator,
         n: rows.len(),
@@ -244,11 +259,10 @@ pub fn analyse(
     rules: &crate::rules::RuleSet,
     results: &[MunicipalityResult],
     unit_ids: &[String],
-    idx: &[usize],
+    sel: &[&MunicipalityResult],
     bench: &Benchmark,
 ) -> Analyses {
     let a = &config.analysis;
-    let sel: Vec<&MunicipalityResult> = idx.iter().map(|&i| &results[i]).collect();
     let labels: Vec<String> = bench
         .rows
         .iter()
@@ -267,17 +281,17 @@ pub fn analyse(
         .collect();
     Analyses {
         benchmark_year: a.benchmark_year,
-        view: view::view(bench, &sel, a.highlight.as_deref(), a.anonymise),
-        mix: mix::mix(&sel, &labels, &config.outside_scope),
-        work_areas: work_areas::work_areas(&sel, &labels, &a.allocation_keys),
-        suppliers: suppliers::suppliers(&sel, &labels, a.supplier_threshold_ore),
-        savings: whatif::savings(&a.savings, &sel, &labels),
+        view: view::view(bench, sel, a.highlight.as_deref(), a.anonymise),
+        mix: mix::mix(sel, &labels, &config.outside_scope),
+        work_areas: work_areas::work_areas(sel, &labels, &a.allocation_keys),
+        suppliers: suppliers::suppliers(sel, &labels, a.supplier_threshold_ore),
+        savings: whatif::savings(&a.savings, sel, &labels),
         // Anonymised: the split is not computed (its key values and "today" column would identify the members).
         joint_org: a
             .joint_org
             .as_ref()
             .filter(|_| !a.anonymise)
-            .map(|j| whatif::joint_org(j, &sel, &labels, &drivers)),
+            .map(|j| whatif::joint_org(j, sel, &labels, &drivers)),
         trends: trends::trends(results, config.numerator),
         quality: quality::quality(results, unit_ids, rules, a.annualise),
     }

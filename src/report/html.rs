@@ -407,7 +407,26 @@ fn benchmark(o: &mut String, c: &Ctx<'_>) {
             value: t,
         });
     }
-    o.push_str(&svg::bars(&format!("{num} / {den}"), &bars, &refs));
+    o.push_str(&svg::bars(
+        &format!("{num} / {den} ({})", b.kind.label(sv)),
+        &bars,
+        &refs,
+    ));
+    // What the figures are and what a row is: the kind is never mixed within one benchmark.
+    let _ = write!(
+        o,
+        r#"<p class="note">{}: {}. {}</p>"#,
+        l.t("Siffrorna är", "The figures are"),
+        b.kind.label(sv),
+        if b.unit == "it_org" {
+            l.t(
+                "Varje rad är en IT-organisation: medlemmarnas centrala IT-kostnader och nämnare summerade, med debiteringar mellan medlemmarna eliminerade på båda sidor.",
+                "Each row is an IT organisation: its members' central IT costs and denominators summed, with charges between members eliminated on both sides.",
+            )
+        } else {
+            ""
+        }
+    );
     for rf in &b.references {
         if rf.comparable {
             let _ = write!(
@@ -433,6 +452,8 @@ fn benchmark(o: &mut String, c: &Ctx<'_>) {
     table_html(o, r, l, tables::distribution(r, l));
     if !a.view.anonymised {
         table_html(o, r, l, tables::benchmark(r, l));
+        table_html(o, r, l, tables::it_orgs(r, l));
+        table_html(o, r, l, tables::budget_outcome(r, l));
     } else {
         let _ = write!(
             o,
@@ -895,6 +916,58 @@ fn method(o: &mut String, c: &Ctx<'_>) {
             "Amounts are exact to the öre; shares are shown with two decimals. The same run gives the same file.",
         )
     );
+    audit(o, c);
+}
+
+/// The audit trail (issue 13, item 9): version, rules, config and every input file with its SHA-256, size and
+/// line count, so a figure can be traced to the exact inputs.
+fn audit(o: &mut String, c: &Ctx<'_>) {
+    let a = &c.r.audit;
+    let l = c.l;
+    let _ = write!(
+        o,
+        "<h3>{}</h3><p class=\"note\">{}</p><ul><li>itcost {}</li><li>{}: {} (<code>{}</code>) SHA-256 <code>{}</code></li>",
+        l.t("Spårbarhet", "Audit trail"),
+        l.t(
+            "Med dessa kontrollsummor kan en siffra spåras till exakt de filer den räknades från.",
+            "With these checksums a figure can be traced to the exact files it was computed from.",
+        ),
+        esc(a.itcost_version),
+        l.t("Regelfil", "Rules file"),
+        esc(&a.rules.name),
+        esc(&a.rules.source),
+        a.rules.sha256
+    );
+    if let Some(f) = &a.config {
+        let _ = write!(
+            o,
+            "<li>{}: <code>{}</code> SHA-256 <code>{}</code></li>",
+            l.t("Konfiguration", "Config"),
+            esc(&f.file),
+            f.sha256
+        );
+    }
+    o.push_str("</ul><table id=\"t-audit\"><thead><tr>");
+    for h in [
+        l.t("Fil", "File"),
+        "SHA-256",
+        l.t("Byte", "Bytes"),
+        l.t("Rader", "Lines"),
+    ] {
+        let _ = write!(o, "<th>{h}</th>");
+    }
+    o.push_str("</tr></thead><tbody>");
+    for f in &a.inputs {
+        let _ = write!(
+            o,
+            "<tr><td>{}</td><td><code>{}</code></td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
+            esc(&f.file),
+            f.sha256,
+            f.bytes,
+            f.lines
+        );
+    }
+    o.push_str("</tbody></table>");
 }
 
 /// The scope's name in the report's language, with its pools.

@@ -6,13 +6,17 @@
 //! keep today's spellings exactly, inconsistencies included; README lists those to unify in `itcost.summary/2`.
 
 mod analyses;
+mod audit;
 mod benchmark;
 mod inputs;
+mod it_orgs;
 mod municipality;
 
 pub use analyses::*;
+pub use audit::*;
 pub use benchmark::*;
 pub use inputs::*;
+pub use it_orgs::*;
 pub use municipality::*;
 
 use crate::aggregate::Kr;
@@ -52,6 +56,12 @@ pub struct Summary<'a> {
     pub distinct_keys: usize,
     /// The analyses of the studies (added in 0.2 without breaking `itcost.summary/1`).
     pub analyses: Analyses<'a>,
+    /// The IT organisations of the benchmark (empty without `[[it_org]]`).
+    pub it_orgs: Vec<ItOrg<'a>>,
+    /// Budgets and forecasts against outcome, where both exist.
+    pub budget_outcome: Vec<BudgetOutcome<'a>>,
+    /// What the figures can be traced to: version, rules, config and input files with their SHA-256.
+    pub audit: Audit<'a>,
 }
 
 /// Which rules were used.
@@ -100,6 +110,9 @@ pub fn summary(r: &RunResult) -> Summary<'_> {
         inputs: r.inputs.iter().map(Input::from).collect(),
         distinct_keys: r.distinct_keys,
         analyses: Analyses::from(&r.analyses),
+        it_orgs: r.it_orgs.iter().map(ItOrg::from).collect(),
+        budget_outcome: r.budget.iter().map(BudgetOutcome::from).collect(),
+        audit: Audit::from(&r.audit),
     }
 }
 

@@ -174,8 +174,10 @@ pub type TableFn = fn(&RunResult, Lang) -> Table;
 
 /// Every table of the report, in report order, by id (the CSV file stem and the HTML table id): each is defined
 /// once, by its function, and rendered as HTML and as CSV from that one definition.
-pub const TABLES: [(&str, TableFn); 19] = [
+pub const TABLES: [(&str, TableFn); 21] = [
     ("benchmark", benchmark),
+    ("it_orgs", it_orgs),
+    ("budget_outcome", budget_outcome),
     ("benchmark_view", benchmark_view),
     ("distribution", distribution),
     ("pools", pools),
@@ -212,14 +214,25 @@ pub fn benchmark(r: &RunResult, l: Lang) -> Table {
         crate::config::Numerator::CentralIt => l.t("Central IT-kostnad", "Central IT cost"),
         crate::config::Numerator::It => l.t("IT-kostnad", "IT cost"),
     };
-    let mut tb = Table::new(
-        "benchmark",
+    let sv = matches!(l, Lang::Sv);
+    let title = format!(
+        "{} ({})",
         l.t(
             "Jämförelse: andel av nämnaren",
             "Benchmark: share of the denominator",
         ),
+        b.kind.label(sv)
+    );
+    let unit = if b.unit == "it_org" {
+        l.t("IT-organisation", "IT organisation")
+    } else {
+        l.t("Kommun", "Municipality")
+    };
+    let mut tb = Table::new(
+        "benchmark",
+        &title,
         &[
-            ("municipality", l.t("Kommun", "Municipality")),
+            ("municipality", unit),
             ("year", l.t("År", "Year")),
             ("it_cost", num_label),
             ("denominator_value", l.t("Nämnare", "Denominator")),
@@ -411,8 +424,6 @@ pub fn inside_outside(r: &RunResult, l: Lang) -> Table {
 
 /// Total cost, central IT and IT outside central IT per department or company (A14).
 pub fn departments(r: &RunResult, l: Lang) -> Table {
-    let b = &r.benchmark;
-    let a = &r.analyses;
     let mut tdep = Table::new(
         "departments",
         l.t(
@@ -431,12 +442,20 @@ pub fn departments(r: &RunResult, l: Lang) -> Table {
             ("it_share", l.t("IT-andel", "IT share")),
         ],
     );
-    for (i, &mi) in crate::compare::benchmarked(&r.municipalities, a.benchmark_year)
-        .iter()
-        .enumerate()
-    {
+    // Per municipality of the benchmark (also when its rows are IT organisations): a department belongs to one.
+    for &mi in &r.benchmarked {
         let m = &r.municipalities[mi];
-        let label = row_label(&b.rows, &b.rows[i]);
+        let label = if r
+            .benchmarked
+            .iter()
+            .filter(|&&j| r.municipalities[j].name == m.name)
+            .count()
+            > 1
+        {
+            format!("{} {}", m.name, m.year.unwrap_or_default())
+        } else {
+            m.name.clone()
+        };
         for dep in &m.departments {
             let it = dep.central_it.0 + dep.outside_it.0;
             tdep.rows.push(vec![
@@ -989,4 +1008,107 @@ pub fn key_label(l: Lang, k: crate::config::analysis::AllocationBasis) -> String
         B::Devices => l.t("Enheter", "Devices"),
     }
     .to_string()
+}
+
+/// The IT organisations of the benchmark (issue 13, item 1): members, central IT and the charges eliminated
+/// between members, with the imbalance between the sides. Empty without `[[it_org]]`.
+pub fn it_orgs(r: &RunResult, l: Lang) -> Table {
+    let mut tb = Table::new(
+        "it_orgs",
+        l.t(
+            "IT-organisationer: medlemmar och eliminerat mellan medlemmar",
+            "IT organisations: members and eliminated between members",
+        ),
+        &[
+            ("it_org", l.t("IT-organisation", "IT organisation")),
+            ("year", l.t("År", "Year")),
+            ("members", l.t("Medlemmar", "Members")),
+            (
+                "central_it_cost",
+                l.t("Central IT-kostnad", "Central IT cost"),
+            ),
+            ("total_cost", l.t("Total kostnad", "Total cost")),
+            ("net_cost", l.t("Nettokostnad", "Net cost")),
+            (
+                "between_costs",
+                l.t(
+                    "Eliminerat mellan medlemmar: kostnader",
+                    "Eliminated between members: costs",
+                ),
+            ),
+            (
+                "between_revenues",
+                l.t(
+                    "Eliminerat mellan medlemmar: intäkter",
+                    "Eliminated between members: revenues",
+                ),
+            ),
+            ("between_imbalance", l.t("Obalans", "Imbalance")),
+        ],
+    );
+    for o in &r.it_orgs {
+        let x = &o.result;
+        tb.rows.push(vec![
+            t(o.name.clone()),
+            year(x.year),
+            t(o.members.join(", ")),
+            kr(x.central_it_cost),
+            kr(x.total_cost),
+            kr(x.net_cost),
+            kr(o.between.costs),
+            kr(o.between.revenues),
+            kr(o.between.imbalance),
+        ]);
+    }
+    tb
+}
+
+/// Budget or forecast against outcome per municipality and year where both exist (issue 13, item 3): central
+/// IT, net cost and, for budget ledgers, IT cost per pool.
+pub fn budget_outcome(r: &RunResult, l: Lang) -> Table {
+    let sv = matches!(l, Lang::Sv);
+    let mut tb = Table::new(
+        "budget_outcome",
+        l.t(
+            "Budget eller prognos mot utfall",
+            "Budget or forecast against outcome",
+        ),
+        &[
+            ("municipality", l.t("Kommun", "Municipality")),
+            ("year", l.t("År", "Year")),
+            ("kind", l.t("Slag", "Kind")),
+            ("source", l.t("Källa", "Source")),
+            ("item", l.t("Post", "Item")),
+            ("planned", l.t("Budget/prognos", "Budget/forecast")),
+            ("outcome", l.t("Utfall", "Outcome")),
+            (
+                "difference",
+                l.t("Utfall − budget/prognos", "Outcome − budget/forecast"),
+            ),
+        ],
+    );
+    for b in &r.budget {
+        for p in &b.rows {
+            let item = match p.item.as_str() {
+                "central_it" => l.t("Central IT-kostnad", "Central IT cost").to_string(),
+                "net_cost" => l.t("Nettokostnad", "Net cost").to_string(),
+                pool => format!("IT: {}", l.pool(pool)),
+            };
+            tb.rows.push(vec![
+                t(b.municipality.clone()),
+                year(b.year),
+                t(b.kind.label(sv)),
+                t(if b.source == "ledger" {
+                    l.t("huvudbok", "ledger").to_string()
+                } else {
+                    b.source.clone()
+                }),
+                t(item),
+                kr(p.planned),
+                kr(p.outcome),
+                kr(p.difference),
+            ]);
+        }
+    }
+    tb
 }

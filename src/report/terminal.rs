@@ -50,7 +50,77 @@ pub fn render(r: &RunResult) -> String {
     }
     o.push('\n');
     benchmark(&mut o, &r.benchmark);
+    it_orgs(&mut o, r);
+    budget_outcome(&mut o, r);
     o
+}
+
+/// The IT organisations: members, and what was eliminated between them with the imbalance of the sides.
+fn it_orgs(o: &mut String, r: &RunResult) {
+    for org in &r.it_orgs {
+        let b = &org.between;
+        let _ = writeln!(
+            o,
+            "\nIT organisation {} — members: {}",
+            org.name,
+            org.members.join(", ")
+        );
+        line(
+            o,
+            "central IT (members summed, less charges between them)",
+            org.result.central_it_cost.0,
+            "",
+        );
+        line(o, "total cost", org.result.total_cost.0, "");
+        line(o, "net cost", org.result.net_cost.0, "");
+        line(
+            o,
+            "eliminated between members: costs",
+            b.costs.0,
+            &format!("{} lines", b.lines),
+        );
+        line(o, "eliminated between members: revenues", b.revenues.0, "");
+        line(
+            o,
+            "  imbalance (costs + revenues)",
+            b.imbalance.0,
+            if b.imbalance.0 == 0 {
+                ""
+            } else {
+                "the two sides differ"
+            },
+        );
+    }
+}
+
+/// Budget or forecast against outcome, where both exist.
+fn budget_outcome(o: &mut String, r: &RunResult) {
+    for b in &r.budget {
+        let _ = writeln!(
+            o,
+            "\n{} {} — {} ({}) against outcome",
+            b.municipality,
+            b.year.map(|y| y.to_string()).unwrap_or_default(),
+            b.kind.label(false),
+            b.source
+        );
+        for p in &b.rows {
+            line(
+                o,
+                &format!(
+                    "{}: {} {}",
+                    p.item,
+                    b.kind.label(false),
+                    crate::money::format_sv(p.planned.0)
+                ),
+                p.outcome.0,
+                &format!(
+                    "outcome; difference {}",
+                    crate::money::format_sv(p.difference.0)
+                ),
+            );
+        }
+    }
 }
 
 fn line(o: &mut String, label: &str, ore: i64, extra: &str) {
@@ -70,9 +140,10 @@ fn municipality(o: &mut String, m: &MunicipalityResult) {
     };
     let _ = writeln!(
         o,
-        "{} {} — {} lines, {months}, {}",
+        "{} {} ({}) — {} lines, {months}, {}",
         m.name,
         year,
+        m.kind.label(false),
         m.lines,
         m.files.join(", ")
     );
@@ -224,7 +295,17 @@ fn benchmark(o: &mut String, b: &Benchmark) {
         Numerator::It => "IT cost (central + outside)",
     };
     let den = denominator_label(b.denominator);
-    let _ = writeln!(o, "Benchmark — {what} / {den} (n = {})", b.n);
+    let unit = if b.unit == "it_org" {
+        ", rows are IT organisations"
+    } else {
+        ""
+    };
+    let _ = writeln!(
+        o,
+        "Benchmark — {what} / {den}, {} (n = {}){unit}",
+        b.kind.label(false),
+        b.n
+    );
     let target = b.target_share.map(|t| pct(Some(t)));
     let mut header = format!(
         "  {:<16} {:>14} {:>16} {:>8} {:>4}",

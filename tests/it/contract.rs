@@ -117,6 +117,35 @@ fn readme_key_list_matches_the_wire_types_both_ways() {
     walk(&lenient, "", &mut written);
     let sie = json_of(&["inspect", "tests/fixtures/sie/Sie4.se", "--json"]);
     walk(&sie[0]["sie"], "inputs[].sie", &mut written);
+    // The synthetic Fyrbodal sample writes the IT organisations; a run with a budget ledger beside an outcome
+    // ledger writes the budget comparison.
+    let fyrbodal = json_of(&[
+        "run",
+        "--config",
+        "sample-ledgers/fyrbodal-synthetic-2019.toml",
+        "--json",
+        "-q",
+    ]);
+    walk(&fyrbodal, "", &mut written);
+    let budget_cfg = dir.path().join("budget.toml");
+    let ledger = |f: &str| root().join("sample-ledgers").join(f).display().to_string();
+    std::fs::write(
+        &budget_cfg,
+        format!(
+            "benchmark_kind = \"outcome\"\n[[municipality]]\nname = \"Mellerud\"\nyear = 2024\nledgers = [{:?}]\ncentral_it = [\"1510\", \"1511\"]\nit_budget = 12000000\nbudget_source = \"test\"\n[[municipality]]\nname = \"Mellerud\"\nyear = 2024\nkind = \"budget\"\nledgers = [{:?}]\ncentral_it = [\"1510\", \"1511\"]\n",
+            ledger("mellerud-2024.csv"),
+            ledger("mellerud-2023.csv")
+        ),
+    )
+    .unwrap();
+    let budget = json_of(&[
+        "run",
+        "--config",
+        budget_cfg.to_str().unwrap(),
+        "--json",
+        "-q",
+    ]);
+    walk(&budget, "", &mut written);
 
     let readme = readme_keys();
     let paths_written: BTreeSet<&String> = written.keys().collect();
@@ -145,7 +174,17 @@ fn readme_key_list_matches_the_wire_types_both_ways() {
     let mut sample = Keys::new();
     walk(&dalsland, "", &mut sample);
     let absent: Vec<&String> = readme.keys().filter(|p| !sample.contains_key(*p)).collect();
-    assert_eq!(absent, ["inputs[].rejects[]", "inputs[].sie"]);
+    assert_eq!(
+        absent,
+        [
+            "budget_outcome[]",
+            "budget_outcome[].rows[]",
+            "inputs[].rejects[]",
+            "inputs[].sie",
+            "it_orgs[]",
+            "it_orgs[].eliminated_between_members"
+        ]
+    );
 }
 
 #[test]

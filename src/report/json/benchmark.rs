@@ -5,6 +5,10 @@ use super::*;
 /// The benchmark block of a run.
 #[derive(Serialize)]
 pub struct Benchmark<'a> {
+    /// What a row is: `municipality`, or `it_org` when the config names IT organisations.
+    pub unit: &'static str,
+    /// The kind of figures every row is: `outcome`, `budget` or `forecast` (never mixed).
+    pub kind: &'static str,
     /// Which IT cost is compared.
     pub numerator: &'static str,
     /// What it is divided by.
@@ -36,6 +40,8 @@ pub struct Benchmark<'a> {
 impl<'a> From<&'a crate::compare::Benchmark> for Benchmark<'a> {
     fn from(v: &'a crate::compare::Benchmark) -> Self {
         Benchmark {
+            unit: v.unit,
+            kind: v.kind.key(),
             numerator: numerator(v.numerator),
             denominator: denominator(v.denominator),
             n: v.n,
@@ -79,6 +85,8 @@ pub struct BenchmarkRow<'a> {
     pub increase: Option<f64>,
     /// Comparable reference lines this municipality is below.
     pub below_references: &'a [String],
+    /// The municipalities the row covers: its own name, or an IT organisation's members (`total`: all).
+    pub members: &'a [String],
 }
 
 impl<'a> From<&'a crate::compare::BenchmarkRow> for BenchmarkRow<'a> {
@@ -94,6 +102,7 @@ impl<'a> From<&'a crate::compare::BenchmarkRow> for BenchmarkRow<'a> {
             cost_to_target: v.cost_to_target.map(kr),
             increase: v.increase,
             below_references: &v.below_references,
+            members: &v.members,
         }
     }
 }

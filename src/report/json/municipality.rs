@@ -7,6 +7,8 @@ use super::*;
 pub struct Municipality<'a> {
     /// Name.
     pub name: &'a str,
+    /// What its ledgers hold: `outcome`, `budget` or `forecast`.
+    pub kind: &'static str,
     /// Fiscal year.
     pub year: Option<i32>,
     /// Ledger files read.
@@ -88,6 +90,7 @@ impl<'a> From<&'a crate::aggregate::MunicipalityResult> for Municipality<'a> {
     fn from(v: &'a crate::aggregate::MunicipalityResult) -> Self {
         Municipality {
             name: &v.name,
+            kind: v.kind.key(),
             year: v.year,
             files: &v.files,
             lines: v.lines,
