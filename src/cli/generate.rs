@@ -10,6 +10,10 @@ pub struct GenerateArgs {
     /// Write the four Dalsland sample ledgers and dalsland-2024.toml into DIR.
     #[arg(long, value_name = "DIR", conflicts_with_all = ["lines", "out"])]
     samples: Option<PathBuf>,
+    /// Write the SYNTHETIC Fyrbodal 2019 sample (14 municipalities, 12 IT organisations; only the study's group
+    /// figures match) into DIR: fyrbodal-synthetic-2019.toml and fyrbodal-synthetic-2019/*.csv.
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["lines", "out", "samples"])]
+    fyrbodal: Option<PathBuf>,
     /// Number of ledger lines for one large ledger.
     #[arg(long)]
     lines: Option<usize>,
@@ -37,6 +41,14 @@ pub fn run(a: GenerateArgs) -> Result<()> {
         }
         return super::emit(&out);
     }
+    if let Some(dir) = &a.fyrbodal {
+        let mut out = String::new();
+        for line in crate::generate::write_fyrbodal(dir)? {
+            out.push_str(&line);
+            out.push('\n');
+        }
+        return super::emit(&out);
+    }
     match (a.lines, &a.out) {
         (Some(n), Some(out)) => {
             let opts = crate::generate::LargeOptions {
@@ -47,7 +59,7 @@ pub fn run(a: GenerateArgs) -> Result<()> {
             super::emit(&(serde_json::to_string_pretty(&truth).unwrap_or_default() + "\n"))
         }
         _ => Err(Error::usage(
-            "generate: give --samples DIR, or --lines N --out FILE",
+            "generate: give --samples DIR, --fyrbodal DIR, or --lines N --out FILE",
         )),
     }
 }

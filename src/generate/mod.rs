@@ -4,6 +4,7 @@
 //! Every generated line carries the place the generator *meant* it to land (its truth), computed from the
 //! generator's own chart, never from the rules engine, so a run can be checked against it.
 
+mod fyrbodal;
 mod large;
 mod samples;
 
@@ -249,5 +250,6 @@ impl GeneratedTruth {
     }
 }
 
+pub use fyrbodal::{fyrbodal_config, write_fyrbodal, FYRBODAL_CONFIG_FILE, FYRBODAL_DIR};
 pub use large::{write_large, write_large_with, LargeOptions};
 pub use samples::{sample_truths, write_samples, DALSLAND_CONFIG, DALSLAND_WORK_AREAS};

@@ -4,7 +4,7 @@ use super::*;
 
 /// A generated ledger line.
 #[derive(Debug, Clone)]
-struct Line {
+pub(super) struct Line {
     account: Account,
     cost_centre: String,
     counterpart: &'static str,
@@ -19,7 +19,7 @@ struct Line {
 
 /// The export layout a sample is written in.
 #[derive(Debug, Clone, Copy)]
-enum Layout {
+pub(super) enum Layout {
     /// Raindance-style: `;`, Windows-1252, CRLF, title rows, space thousands, decimal comma, ISO dates.
     Raindance,
     /// Unit4-style: `,`, UTF-8 with BOM, English headers, point decimals, periods.
@@ -32,26 +32,29 @@ enum Layout {
 
 /// The four Dalsland municipalities: (file stem, name, layout, central IT cost centres, other cost-centre codes,
 /// central IT cost in öre, net cost in öre, lines, seed, internal imbalance in öre).
-struct SampleSpec {
-    stem: &'static str,
-    name: &'static str,
-    year: i32,
-    layout: Layout,
-    central_it: &'static [&'static str],
-    cost_centres: Vec<String>,
-    property_cc: String,
-    central_ore: i64,
-    net_ore: i64,
-    lines: usize,
-    seed: u64,
-    imbalance_ore: i64,
-    internal_counterpart: &'static str,
+pub(super) struct SampleSpec {
+    pub(super) stem: &'static str,
+    pub(super) name: &'static str,
+    pub(super) year: i32,
+    pub(super) layout: Layout,
+    pub(super) central_it: &'static [&'static str],
+    pub(super) cost_centres: Vec<String>,
+    pub(super) property_cc: String,
+    pub(super) central_ore: i64,
+    pub(super) net_ore: i64,
+    pub(super) lines: usize,
+    pub(super) seed: u64,
+    pub(super) imbalance_ore: i64,
+    pub(super) internal_counterpart: &'static str,
     /// Size of IT outside central IT relative to the group pattern, per mille.
-    outside_pm: i64,
+    pub(super) outside_pm: i64,
+    /// Computers and equipment on central IT, per mille of its cost (70 in the Dalsland samples); the other
+    /// central IT items are scaled so that they still add up (the Fyrbodal sample varies it).
+    pub(super) hw_pm: i64,
 }
 
 /// Kronor to öre.
-const fn kr(kronor: i64) -> i64 {
+pub(super) const fn kr(kronor: i64) -> i64 {
     kronor * 100
 }
 
@@ -77,6 +80,7 @@ fn sample_specs() -> Vec<SampleSpec> {
             imbalance_ore: 0,
             internal_counterpart: "1",
             outside_pm: 900,
+            hw_pm: 70,
         },
         SampleSpec {
             stem: "mellerud-2024",
@@ -93,6 +97,7 @@ fn sample_specs() -> Vec<SampleSpec> {
             imbalance_ore: 125_000,
             internal_counterpart: "",
             outside_pm: 1150,
+            hw_pm: 70,
         },
         SampleSpec {
             stem: "amal-2024",
@@ -109,6 +114,7 @@ fn sample_specs() -> Vec<SampleSpec> {
             imbalance_ore: 0,
             internal_counterpart: "",
             outside_pm: 1200,
+            hw_pm: 70,
         },
         SampleSpec {
             stem: "fargelanda-2024",
@@ -125,6 +131,7 @@ fn sample_specs() -> Vec<SampleSpec> {
             imbalance_ore: 0,
             internal_counterpart: "K100",
             outside_pm: 750,
+            hw_pm: 70,
         },
         // Not from a study: a synthetic 2023 ledger for Mellerud so that the sample run shows a trend.
         SampleSpec {
@@ -142,6 +149,7 @@ fn sample_specs() -> Vec<SampleSpec> {
             imbalance_ore: 0,
             internal_counterpart: "",
             outside_pm: 1050,
+            hw_pm: 70,
         },
     ]
 }
@@ -240,7 +248,7 @@ impl Builder<'_> {
 }
 
 /// Builds one sample municipality's lines.
-fn build_sample(spec: &SampleSpec) -> Vec<Line> {
+pub(super) fn build_sample(spec: &SampleSpec) -> Vec<Line> {
     let mut b = Builder {
         rng: Rng::new(spec.seed),
         lines: Vec::with_capacity(spec.lines + 100),
@@ -257,8 +265,11 @@ fn build_sample(spec: &SampleSpec) -> Vec<Line> {
     let it_sup = IT_SUPPLIERS;
     let tel_sup = TELECOM_SUPPLIERS;
 
-    // Central IT: every pool, exact budget shares of the target cost.
-    let staff_c = frac(c, 380);
+    // Central IT: every pool, exact budget shares of the target cost. `hw_pm` sets the computers; the other
+    // items keep their proportions (at the default 70 ‰ exactly the Dalsland samples' shares).
+    let hw = spec.hw_pm;
+    let part = |pm: i64| frac(c, pm * (980 - hw) / 910);
+    let staff_c = part(380);
     let per_staff = split(&mut b.rng, staff_c, central.len() * 12 * 3);
     let mut k = 0;
     for cc in &central {
@@ -278,7 +289,7 @@ fn build_sample(spec: &SampleSpec) -> Vec<Line> {
             "Adobe Systems Software Ireland",
         ],
         &["Licenser", "Årslicens", "Programlicenser enligt avtal"],
-        frac(c, 180),
+        part(180),
         40,
     );
     b.spread(
@@ -286,7 +297,7 @@ fn build_sample(spec: &SampleSpec) -> Vec<Line> {
         &central,
         it_sup,
         &["IT-drift", "Driftavtal", "Serverdrift"],
-        frac(c, 120),
+        part(120),
         30,
     );
     b.spread(
@@ -294,7 +305,7 @@ fn build_sample(spec: &SampleSpec) -> Vec<Line> {
         &central,
         it_sup,
         &["Support verksamhetssystem", "Underhållsavtal"],
-        frac(c, 80),
+        part(80),
         20,
     );
     b.spread(
@@ -302,7 +313,7 @@ fn build_sample(spec: &SampleSpec) -> Vec<Line> {
         &central,
         &["Atea Sverige AB", "Dustin Sverige AB"],
         &["Servrar", "Nätverksutrustning", "Bärbara datorer"],
-        frac(c, 70),
+        frac(c, hw),
         30,
     );
     b.spread(
@@ -310,7 +321,7 @@ fn build_sample(spec: &SampleSpec) -> Vec<Line> {
         &central,
         tel_sup,
         &["Stadsnät", "Internetförbindelse"],
-        frac(c, 50),
+        part(50),
         12,
     );
     b.spread(
@@ -318,7 +329,7 @@ fn build_sample(spec: &SampleSpec) -> Vec<Line> {
         &central,
         tel_sup,
         &["Mobilabonnemang"],
-        frac(c, 10),
+        part(10),
         12,
     );
     b.spread(
@@ -326,7 +337,7 @@ fn build_sample(spec: &SampleSpec) -> Vec<Line> {
         &central,
         &["CGI Sverige AB", "Advania Sverige AB"],
         &["IT-konsult", "Projektledning IT"],
-        frac(c, 40),
+        part(40),
         8,
     );
     b.spread(
@@ -334,7 +345,7 @@ fn build_sample(spec: &SampleSpec) -> Vec<Line> {
         &central,
         &["Vattenfall AB"],
         &["El serverhall"],
-        frac(c, 10),
+        part(10),
         12,
     );
     b.spread(
@@ -342,7 +353,7 @@ fn build_sample(spec: &SampleSpec) -> Vec<Line> {
         &central,
         &[],
         &["Avskrivning IT-utrustning"],
-        frac(c, 30),
+        part(30),
         12,
     );
     b.spread(
@@ -350,17 +361,10 @@ fn build_sample(spec: &SampleSpec) -> Vec<Line> {
         &central,
         &[],
         &["Avskrivning programvara"],
-        frac(c, 5),
+        part(5),
         12,
     );
-    b.spread(
-        TRAVEL,
-        &central,
-        &["Västtrafik AB"],
-        &["Resa"],
-        frac(c, 5),
-        10,
-    );
+    b.spread(TRAVEL, &central, &["Västtrafik AB"], &["Resa"], part(5), 10);
     let so_far: i64 = b
         .lines
         .iter()
@@ -671,7 +675,7 @@ fn quote(field: &str, delim: char) -> String {
 }
 
 /// Renders lines in a layout; returns the bytes in the layout's encoding.
-fn render(layout: Layout, name: &str, year: i32, lines: &[Line]) -> Vec<u8> {
+pub(super) fn render(layout: Layout, name: &str, year: i32, lines: &[Line]) -> Vec<u8> {
     let mut out = String::with_capacity(lines.len() * 120);
     let eol = match layout {
         Layout::Raindance => "\r\n",
@@ -840,6 +844,15 @@ pub const DALSLAND_CONFIG: &str = r#"# Dalsland 2024: the four municipalities of
 # IT unit cost / net cost, and the cost of raising each to the national average 2.5 % (2021).
 # The ledgers are synthetic (itcost generate --samples), built so that the central IT cost and the net cost
 # reproduce the study's table to the krona.
+#
+# Dalsland's table was budget-based, not booked outcome: "IT-enhetens kostnader 2024" are the IT units' budgets,
+# and the net costs are budgets and forecasts ("Prognos över verksamhetens nettokostnader 2024": Bengtsfors budget
+# 2023 with outlook 2024-26, Färgelanda MRP 2024-26, Mellerud budget 2024 with plan 2025-26, Åmål forecast April
+# 2024). The synthetic ledgers reproduce those figures, so each entry says kind = "budget" and every figure of the
+# run is labelled budget (Mellerud 2023, synthetic for the trend view, is a budget too, so the trend compares
+# budget with budget). The national average 2.5 % (2021) is an outcome; the study compared its budget shares with
+# it, and the reference below is kept as the study used it (its label says so) rather than marked budget: a
+# reference line has no kind in itcost, and the four figures are the study's own.
 title = "Dalsland 2024"
 denominator = "net_cost"
 target_share = "2.5%"
@@ -882,6 +895,7 @@ source = "SCDI, via Fyrbodal Digital motor 2021"
 [[municipality]]
 name = "Bengtsfors"
 year = 2024
+kind = "budget"                       # the study's figures are budgets and forecasts (above)
 ledgers = ["bengtsfors-2024.csv"]     # Raindance-style: ';', Windows-1252, title rows, decimal comma
 central_it = ["2200", "2210"]
 population = 9800                    # Fyrbodal study, 2019 (replace with SCB's current figure)
@@ -891,6 +905,7 @@ departments = { "Kommunledningsförvaltningen" = ["22*"], "Barn- och utbildnings
 [[municipality]]
 name = "Mellerud"
 year = 2024
+kind = "budget"                       # the study's figures are budgets and forecasts (above)
 ledgers = ["mellerud-2024.csv"]       # Unit4-style: ',', UTF-8 with BOM, English headers, periods
 central_it = ["1510", "1511"]
 population = 9300                    # Fyrbodal study, 2019 (replace with SCB's current figure)
@@ -900,6 +915,7 @@ departments = { "Kommunledningsförvaltningen" = ["15*"], "Barn- och utbildnings
 [[municipality]]
 name = "Åmål"
 year = 2024
+kind = "budget"                       # the study's figures are budgets and forecasts (above)
 ledgers = ["amal-2024.csv"]           # Debet/Kredit columns, NBSP thousands, YYYYMMDD dates
 central_it = ["171", "172"]
 population = 12600                    # Fyrbodal study, 2019 (replace with SCB's current figure)
@@ -909,6 +925,7 @@ departments = { "Kommunledningsförvaltningen" = ["17*"], "Barn- och utbildnings
 [[municipality]]
 name = "Färgelanda"
 year = 2024
+kind = "budget"                       # the study's figures are budgets and forecasts (above)
 ledgers = ["fargelanda-2024.tsv"]     # TAB, Windows-1252, column names that need a mapping
 central_it = ["K310"]
 internal_counterparts = ["K100"]      # Motpart K100 = own organisation (internal rent has no 'intern' in its text)
@@ -919,6 +936,7 @@ departments = { "Kommunstyrelseförvaltningen" = ["K3*"], "Barn- och utbildnings
 [[municipality]]
 name = "Mellerud"
 year = 2023
+kind = "budget"
 ledgers = ["mellerud-2023.csv"]       # synthetic, for the trend view (not from a study)
 central_it = ["1510", "1511"]
 population = 9300
