@@ -3,7 +3,7 @@
 //! year later. Written in `summary.json` (`audit`) and in the report's method section; nothing in it depends on
 //! the time or the machine, so identical inputs still give byte-identical outputs.
 //!
-//! SHA-256 comes from the `sha2` crate (RustCrypto; already in the build through parquet's dependencies).
+//! SHA-256 comes from the `sha2` crate (RustCrypto; already in the build (polars-plan builds with it)).
 
 use crate::error::{Error, Result};
 use sha2::{Digest, Sha256};
@@ -62,9 +62,40 @@ fn hex(d: &[u8]) -> String {
     s
 }
 
-/// Hashes a file in 1 MiB blocks (a 1 GB ledger is never held in memory): its SHA-256, size and line count
-/// (line breaks, plus a last line without one).
+/// Hashes a ledger input: a file (see [`hash_one`]), or a folder of Parquet partitions: then the SHA-256 of the
+/// lines `SHA-256  relative/path` of every file under it in sorted order (as `sha256sum` would list them), their
+/// summed size and lines.
 pub fn hash_file(path: &Path) -> Result<(String, u64, u64)> {
+    if !path.is_dir() {
+        return hash_one(path);
+    }
+    let mut files = Vec::new();
+    let mut stack = vec![path.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).map_err(|e| Error::io(&d, e))? {
+            let p = e.map_err(|e| Error::io(&d, e))?.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                files.push(p);
+            }
+        }
+    }
+    files.sort();
+    let (mut list, mut bytes, mut lines) = (String::new(), 0u64, 0u64);
+    for f in &files {
+        let (sha, b, l) = hash_one(f)?;
+        let rel = f.strip_prefix(path).unwrap_or(f);
+        list.push_str(&format!("{sha}  {}\n", rel.display()));
+        bytes += b;
+        lines += l;
+    }
+    Ok((sha256_hex(list.as_bytes()), bytes, lines))
+}
+
+/// Hashes one file in 1 MiB blocks (a 1 GB ledger is never held in memory): its SHA-256, size and line count
+/// (line breaks, plus a last line without one).
+fn hash_one(path: &Path) -> Result<(String, u64, u64)> {
     let mut f = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
     let mut h = Sha256::new();
     let mut buf = vec![0u8; 1 << 20];

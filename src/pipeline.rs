@@ -87,7 +87,7 @@ pub fn run(mut config: RunConfig) -> Result<RunResult> {
             .filter(|x| x.name == m.name && x.year == m.year)
             .count()
     };
-    let mut unit_ids: Vec<String> = config
+    let unit_ids: Vec<String> = config
         .municipalities
         .iter()
         .map(|m| {
@@ -102,7 +102,8 @@ pub fn run(mut config: RunConfig) -> Result<RunResult> {
             }
         })
         .collect();
-    let munis: HashMap<String, MunicipalityKeys> = config
+    // The run's units in config order: `ClassifiedKey::unit` and the results index them alike.
+    let units: Vec<(String, MunicipalityKeys)> = config
         .municipalities
         .iter()
         .zip(&unit_ids)
@@ -124,7 +125,11 @@ pub fn run(mut config: RunConfig) -> Result<RunResult> {
             keep_texts: Some(std::sync::Arc::new(SuspectTexts::new(
                 shared_rules.clone(),
                 &config.outside_scope,
-                munis.get(id).cloned().unwrap_or_default(),
+                units
+                    .iter()
+                    .find(|(u, _)| u == id)
+                    .map(|(_, m)| m.clone())
+                    .unwrap_or_default(),
             ))),
         })
         .collect();
@@ -204,9 +209,9 @@ pub fn run(mut config: RunConfig) -> Result<RunResult> {
     }
     let ledger = concat(frames, UnionArgs::default())?;
     trace.mark("read");
-    let classified = classify(ledger.clone(), &rules, &config.outside_scope, &munis)?;
+    let classified = classify(ledger.clone(), &rules, &config.outside_scope, &units)?;
     trace.mark("classify");
-    let distinct_keys = classified.keys.height();
+    let distinct_keys = classified.keys.len();
     let suspects = suspect_lines(&ledger, &rules, &classified)?;
     trace.mark("suspects");
     let agg_inputs: Vec<MunicipalityInput<'_>> = config
@@ -227,24 +232,19 @@ pub fn run(mut config: RunConfig) -> Result<RunResult> {
             central_it_raw: m.central_it_raw.clone(),
             external_total_ore: m.external_total_ore,
             population: m.population,
+            employees: m.employees,
+            users: m.users,
+            devices: m.devices,
             departments: &m.departments,
         })
         .collect();
-    let mut municipalities =
-        aggregate(&classified.keys, &suspects, &agg_inputs, config.denominator)?;
-    let mut notices = check_central_it(
-        &config,
-        &unit_ids,
-        &classified,
-        &inputs,
-        &owner,
-        &mut municipalities,
-    )?;
+    let mut municipalities = aggregate(&classified, &suspects, &agg_inputs, config.denominator)?;
+    let mut notices = check_central_it(&config, &classified, &inputs, &owner, &mut municipalities)?;
 
     // The benchmark and the group analyses cover one year when `benchmark_year` is set (trends and data quality
     // cover every unit).
-    let idx = crate::compare::benchmarked(&municipalities, config.analysis.benchmark_year);
-    if idx.is_empty() {
+    crate::aggregate::label_benchmarked(&mut municipalities, config.analysis.benchmark_year, None);
+    if !municipalities.iter().any(|m| m.benchmarked) {
         return Err(Error::rules(format!(
             "benchmark_year = {}: no municipality of the run has that year",
             config.analysis.benchmark_year.unwrap_or_default()
@@ -252,8 +252,16 @@ pub fn run(mut config: RunConfig) -> Result<RunResult> {
     }
     // One kind of figures per benchmark (outcome, budget or forecast), and its rows: municipalities or IT
     // organisations.
-    let (_, idx) =
-        crate::compare::it_org::select_kind(&municipalities, &idx, config.benchmark_kind)?;
+    let of_year: Vec<usize> = (0..municipalities.len())
+        .filter(|&i| municipalities[i].benchmarked)
+        .collect();
+    let (kind, idx) =
+        crate::compare::it_org::select_kind(&municipalities, &of_year, config.benchmark_kind)?;
+    crate::aggregate::label_benchmarked(
+        &mut municipalities,
+        config.analysis.benchmark_year,
+        Some(kind),
+    );
     let units = crate::compare::it_org::units(&config.it_orgs, &municipalities, &idx)?;
     let org_inputs: Vec<crate::aggregate::it_org::OrgInput<'_>> = units
         .iter()
@@ -282,13 +290,16 @@ pub fn run(mut config: RunConfig) -> Result<RunResult> {
                     central_it_raw: agg_inputs[j].central_it_raw.clone(),
                     external_total_ore: agg_inputs[j].external_total_ore,
                     population: agg_inputs[j].population,
+                    employees: agg_inputs[j].employees,
+                    users: agg_inputs[j].users,
+                    devices: agg_inputs[j].devices,
                     departments: agg_inputs[j].departments,
                 })
                 .collect(),
         })
         .collect();
     let it_orgs = crate::aggregate::it_org::aggregate_orgs(
-        &classified.keys,
+        &classified,
         &suspects,
         &org_inputs,
         config.denominator,
@@ -299,32 +310,28 @@ pub fn run(mut config: RunConfig) -> Result<RunResult> {
     let letters = config.analysis.anonymise.then(|| {
         let letters = crate::compare::anonymise::letters(
             &municipalities,
-            &idx,
             config.numerator,
             config.analysis.highlight.as_deref(),
         );
-        crate::compare::anonymise::apply(
-            &letters,
-            &mut config,
-            &mut unit_ids,
-            &mut municipalities,
-            &mut inputs,
-        );
+        crate::compare::anonymise::apply(&letters, &mut config, &mut municipalities, &mut inputs);
         for n in notices.iter_mut() {
             n.en = crate::compare::anonymise::replace_names(&n.en, &letters, &[]);
             n.sv = crate::compare::anonymise::replace_names(&n.sv, &letters, &[]);
         }
         letters
     });
+    // Labels are made after anonymisation: a lettered unit is labelled by its letter.
+    crate::aggregate::label_benchmarked(
+        &mut municipalities,
+        config.analysis.benchmark_year,
+        Some(kind),
+    );
     let mut orgs_left = it_orgs.iter();
     let selected: Vec<MunicipalityResult> = units
         .iter()
-        .map(|u| match u {
-            crate::compare::it_org::Unit::Municipality(i) => municipalities[*i].clone(),
-            crate::compare::it_org::Unit::Org(..) => orgs_left
-                .next()
-                .map(|o| o.result.clone())
-                .unwrap_or_else(|| municipalities[idx[0]].clone()),
+        .filter_map(|u| match u {
+            crate::compare::it_org::Unit::Municipality(i) => Some(municipalities[*i].clone()),
+            crate::compare::it_org::Unit::Org(..) => orgs_left.next().map(|o| o.result.clone()),
         })
         .collect();
     trace.mark("aggregate");
@@ -362,14 +369,8 @@ pub fn run(mut config: RunConfig) -> Result<RunResult> {
         _ => std::borrow::Cow::Borrowed(&config),
     };
     let sel: Vec<&MunicipalityResult> = selected.iter().collect();
-    let mut analyses = crate::compare::analyse(
-        &analysis_config,
-        &rules,
-        &municipalities,
-        &unit_ids,
-        &sel,
-        &benchmark,
-    );
+    let mut analyses =
+        crate::compare::analyse_units(&analysis_config, &rules, &municipalities, &sel, &benchmark);
     drop(analysis_config);
     let budget = crate::compare::budget::compare(&config.municipalities, &municipalities);
     let audit = crate::audit::Audit {
@@ -389,7 +390,15 @@ pub fn run(mut config: RunConfig) -> Result<RunResult> {
                     })
                     .unwrap_or(0),
             }),
-        inputs: file_audits,
+        // As `inputs[].file` names them (anonymised: without the municipalities' names).
+        inputs: file_audits
+            .into_iter()
+            .zip(&inputs)
+            .map(|(a, i)| crate::audit::FileAudit {
+                file: i.file.clone(),
+                ..a
+            })
+            .collect(),
     };
     if let Some(letters) = &letters {
         crate::compare::anonymise::scrub_suppliers(&mut analyses.suppliers, letters);
@@ -405,10 +414,10 @@ pub fn run(mut config: RunConfig) -> Result<RunResult> {
         ledger,
         classified,
         notices,
-        budget,
         audit,
         it_orgs,
         benchmarked: idx,
+        budget,
     })
 }
 
@@ -417,25 +426,27 @@ pub fn run(mut config: RunConfig) -> Result<RunResult> {
 /// report's summary. No central IT setting at all is a warning.
 fn check_central_it(
     config: &RunConfig,
-    unit_ids: &[String],
     classified: &Classified,
     inputs: &[IngestReport],
     owner: &[usize],
     municipalities: &mut [MunicipalityResult],
 ) -> Result<Vec<Notice>> {
-    let key_muni = classified.keys.column("municipality")?.str()?.clone();
-    let key_cc = classified.keys.column("cost_centre")?.str()?.clone();
-    let mut codes: HashMap<&str, BTreeSet<&str>> = HashMap::new();
-    for (m, c) in key_muni.iter().zip(key_cc.iter()) {
-        if let Some(m) = m {
-            codes.entry(m).or_default().insert(c.unwrap_or(""));
+    let mut codes: Vec<BTreeSet<&str>> = vec![BTreeSet::new(); classified.units.len()];
+    for k in &classified.keys {
+        if let Some(c) = codes.get_mut(k.unit) {
+            c.insert(k.cost_centre.as_str());
         }
     }
     let mut problems = Vec::new();
     // No central IT cost centres at all: not an error (a run may ask only for IT outside central IT), but the 0 %
     // it gives is said where the number stands, in the reader's language.
     let mut none_given = Vec::new();
-    for (i, (m, id)) in config.municipalities.iter().zip(unit_ids).enumerate() {
+    for (i, (m, id)) in config
+        .municipalities
+        .iter()
+        .zip(&classified.units)
+        .enumerate()
+    {
         let unit = CentralItUnit {
             label: id,
             patterns: m
@@ -443,7 +454,7 @@ fn check_central_it(
                 .iter()
                 .zip(m.central_it_raw.iter().map(String::as_str))
                 .collect(),
-            codes: codes.remove(id.as_str()).unwrap_or_default(),
+            codes: codes.get_mut(i).map(std::mem::take).unwrap_or_default(),
             reports: inputs
                 .iter()
                 .zip(owner)

@@ -4,16 +4,16 @@
 //! exactly as internal transactions are within a municipality.
 //!
 //! How: every member keeps its own decisions (its own central IT cost centres were applied to its own lines
-//! only, in `classify`); here the members' keys are relabelled as the organisation's, the keys of lines between
+//! only, in `classify`); here the members' keys are given to the organisation's unit, the keys of lines between
 //! members (recognised by `member_codes`: the other member's counterpart code or supplier name) are moved to the
 //! internal place, and the organisation is aggregated by [`super::aggregate`] like a municipality — with the same
 //! conservation check.
 
 use super::{aggregate, Kr, MunicipalityInput, MunicipalityResult};
-use crate::classify::Scope;
+use crate::classify::{Classified, ClassifiedKey, Scope, SuspectSum};
 use crate::config::{Denominator, ItOrg};
 use crate::error::Result;
-use polars::prelude::*;
+use crate::rules::taxonomy::AccountKind;
 use std::collections::HashMap;
 
 /// The charges between an organisation's members that were eliminated from its figures.
@@ -57,94 +57,73 @@ pub struct OrgInput<'a> {
     pub members: Vec<MunicipalityInput<'a>>,
 }
 
-/// Aggregates IT organisations from the classified key table and the suspect lines (both keyed by the members'
-/// unit ids).
+/// Aggregates IT organisations from the classified keys and the suspect sums (both indexed by the members'
+/// units, as the run's `inputs` are: `members[k].id` is the id of the unit with that index in `classified.units`).
 pub fn aggregate_orgs(
-    key_table: &DataFrame,
-    suspects: &DataFrame,
+    classified: &Classified,
+    suspects: &[SuspectSum],
     orgs: &[OrgInput<'_>],
     denominator: Denominator,
 ) -> Result<Vec<OrgResult>> {
-    // member unit id → (org index, member name)
-    let mut member_of: HashMap<&str, (usize, &str)> = HashMap::new();
+    // unit index → (org index, member name)
+    let mut member_of: HashMap<usize, (usize, &str)> = HashMap::new();
     for (o, org) in orgs.iter().enumerate() {
         for m in &org.members {
-            member_of.insert(m.id, (o, m.name));
+            if let Some(u) = classified.units.iter().position(|id| id == m.id) {
+                member_of.insert(u, (o, m.name));
+            }
         }
     }
-    let n = key_table.height();
-    let strs = |name: &str| -> Result<Vec<Option<String>>> {
-        match key_table.column(name) {
-            Ok(c) => Ok(c.str()?.iter().map(|v| v.map(str::to_string)).collect()),
-            Err(_) => Ok(vec![None; n]),
-        }
-    };
-    let muni = strs("municipality")?;
-    let scope = strs("scope")?;
-    let kind = strs("kind")?;
-    let counterpart = strs("counterpart")?;
-    let supplier = strs("supplier")?;
-    let amount: Vec<i64> = key_table
-        .column("amount")?
-        .cast(&DataType::Int64)?
-        .i64()?
-        .iter()
-        .map(|v| v.unwrap_or(0))
-        .collect();
-    let lines: Vec<i64> = key_table
-        .column("lines")?
-        .cast(&DataType::Int64)?
-        .i64()?
-        .iter()
-        .map(|v| v.unwrap_or(0))
-        .collect();
     let mut between = vec![BetweenMembers::default(); orgs.len()];
-    let mut new_muni: Vec<Option<String>> = Vec::with_capacity(n);
-    let mut new_scope: Vec<Option<String>> = Vec::with_capacity(n);
-    for i in 0..n {
-        let Some(&(o, member)) = muni[i].as_deref().and_then(|m| member_of.get(m)) else {
-            new_muni.push(muni[i].clone());
-            new_scope.push(scope[i].clone());
+    let mut keys: Vec<ClassifiedKey> = Vec::new();
+    for k in &classified.keys {
+        let Some(&(o, member)) = member_of.get(&k.unit) else {
             continue;
         };
-        new_muni.push(Some(orgs[o].id.clone()));
-        let s = scope[i].as_deref().and_then(Scope::from_key);
-        let counted = matches!(s, Some(Scope::CentralIt | Scope::OutsideIt | Scope::NotIt));
-        let cp = counterpart[i].as_deref().unwrap_or("");
-        let sup = supplier[i].as_deref().unwrap_or("");
-        if counted && orgs[o].org.between_members(member, cp, sup) {
+        let mut k = k.clone();
+        k.unit = o;
+        let counted = matches!(
+            k.decision.scope,
+            Scope::CentralIt | Scope::OutsideIt | Scope::NotIt
+        );
+        if counted
+            && orgs[o]
+                .org
+                .between_members(member, &k.counterpart, &k.supplier)
+        {
             let b = &mut between[o];
-            if kind[i].as_deref() == Some("revenue") {
-                b.revenues += amount[i];
+            if k.decision.kind == Some(AccountKind::Revenue) {
+                b.revenues += k.amount;
             } else {
-                b.costs += amount[i];
-                match s {
-                    Some(Scope::CentralIt) => b.central_it += amount[i],
-                    Some(Scope::OutsideIt) => b.outside_it += amount[i],
+                b.costs += k.amount;
+                match k.decision.scope {
+                    Scope::CentralIt => b.central_it += k.amount,
+                    Scope::OutsideIt => b.outside_it += k.amount,
                     _ => {}
                 }
             }
-            b.lines += lines[i] as u64;
-            new_scope.push(Some(Scope::Internal.key().to_string()));
-        } else {
-            new_scope.push(scope[i].clone());
+            b.lines += k.lines;
+            // Eliminated exactly as an internal transaction within a municipality.
+            k.decision.scope = Scope::Internal;
+            k.decision.rule_id = "it_org.between_members".into();
         }
+        keys.push(k);
     }
-    let mut keys = key_table.clone();
-    keys.with_column(Column::new("municipality".into(), new_muni))?;
-    keys.with_column(Column::new("scope".into(), new_scope))?;
-    let mut sus = suspects.clone();
-    let s_muni: Vec<Option<String>> = sus
-        .column("municipality")?
-        .str()?
+    let org_classified = Classified {
+        units: orgs.iter().map(|o| o.id.clone()).collect(),
+        keys,
+        key_columns: classified.key_columns.clone(),
+    };
+    let org_suspects: Vec<SuspectSum> = suspects
         .iter()
-        .map(|m| match m.and_then(|m| member_of.get(m)) {
-            Some(&(o, _)) => Some(orgs[o].id.clone()),
-            None => m.map(str::to_string),
+        .filter_map(|s| {
+            member_of.get(&s.unit).map(|&(o, _)| {
+                let mut s = s.clone();
+                s.unit = o;
+                s
+            })
         })
         .collect();
-    sus.with_column(Column::new("municipality".into(), s_muni))?;
-
     let inputs: Vec<MunicipalityInput<'_>> = orgs
         .iter()
         .map(|o| {
@@ -176,17 +155,21 @@ pub fn aggregate_orgs(
                     .map(|m| m.external_total_ore)
                     .sum::<Option<i64>>(),
                 population: all(&|m| m.population),
+                employees: all(&|m| m.employees),
+                users: all(&|m| m.users),
+                devices: all(&|m| m.devices),
                 departments: &[],
             }
         })
         .collect();
-    let results = aggregate(&keys, &sus, &inputs, denominator)?;
+    let results = aggregate(&org_classified, &org_suspects, &inputs, denominator)?;
     Ok(orgs
         .iter()
         .zip(results)
         .zip(between)
-        .map(|((o, result), mut between)| {
+        .map(|((o, mut result), mut between)| {
             between.imbalance = Kr(between.costs.0 + between.revenues.0);
+            result.label = o.org.name.clone();
             OrgResult {
                 name: o.org.name.clone(),
                 members: o.members.iter().map(|m| m.name.to_string()).collect(),

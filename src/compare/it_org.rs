@@ -95,12 +95,14 @@ pub fn units(orgs: &[ItOrg], results: &[MunicipalityResult], idx: &[usize]) -> R
         if done {
             continue;
         }
-        let members: Vec<usize> = idx
+        let org = &orgs[o];
+        // In the order the organisation lists its members.
+        let mut members: Vec<usize> = idx
             .iter()
             .copied()
             .filter(|&j| results[j].year == r.year && org_of(&results[j].name) == Some(o))
             .collect();
-        let org = &orgs[o];
+        members.sort_by_key(|&j| org.members.iter().position(|m| *m == results[j].name));
         let missing: Vec<&str> = org
             .members
             .iter()

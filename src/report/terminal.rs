@@ -1,6 +1,7 @@
 //! The readable terminal summary (the default output of `itcost run`).
 
 use crate::aggregate::MunicipalityResult;
+use crate::classify::Scope;
 use crate::compare::Benchmark;
 use crate::config::{Denominator, Numerator};
 use crate::money::{format_kr, format_sv};
@@ -140,10 +141,15 @@ fn municipality(o: &mut String, m: &MunicipalityResult) {
     };
     let _ = writeln!(
         o,
-        "{} {} ({}) — {} lines, {months}, {}",
+        "{} {}{} — {} lines, {months}, {}",
         m.name,
         year,
-        m.kind.label(false),
+        // Outcome is the default and the benchmark line names it; a budget or forecast says so here too.
+        if m.kind == crate::config::FigureKind::Outcome {
+            String::new()
+        } else {
+            format!(" ({})", m.kind.label(false))
+        },
         m.lines,
         m.files.join(", ")
     );
@@ -205,7 +211,7 @@ fn municipality(o: &mut String, m: &MunicipalityResult) {
             p.name(),
             format_kr(s.central.0),
             format_kr(s.outside.0),
-            pct(crate::aggregate::share(s.central.0, total))
+            pct(crate::money::share(s.central.0, total))
         );
     }
     line(
@@ -268,11 +274,11 @@ fn municipality(o: &mut String, m: &MunicipalityResult) {
         o,
         "  Conservation: input {} kr = central IT {} + outside IT {} + not IT {} + internal {} + excluded {} = {} kr, {} of {} lines {}",
         format_sv(cons.input_sum.0),
-        format_sv(cons.by_scope.get("central_it").map(|k| k.0).unwrap_or(0)),
-        format_sv(cons.by_scope.get("outside_it").map(|k| k.0).unwrap_or(0)),
-        format_sv(cons.by_scope.get("not_it").map(|k| k.0).unwrap_or(0)),
-        format_sv(cons.by_scope.get("internal").map(|k| k.0).unwrap_or(0)),
-        format_sv(cons.by_scope.get("excluded").map(|k| k.0).unwrap_or(0)),
+        format_sv(cons.by_scope.get(&Scope::CentralIt).map(|k| k.0).unwrap_or(0)),
+        format_sv(cons.by_scope.get(&Scope::OutsideIt).map(|k| k.0).unwrap_or(0)),
+        format_sv(cons.by_scope.get(&Scope::NotIt).map(|k| k.0).unwrap_or(0)),
+        format_sv(cons.by_scope.get(&Scope::Internal).map(|k| k.0).unwrap_or(0)),
+        format_sv(cons.by_scope.get(&Scope::Excluded).map(|k| k.0).unwrap_or(0)),
         format_sv(cons.accounted_sum.0),
         cons.lines_classified,
         cons.lines_read,
@@ -309,7 +315,15 @@ fn benchmark(o: &mut String, b: &Benchmark) {
     let target = b.target_share.map(|t| pct(Some(t)));
     let mut header = format!(
         "  {:<16} {:>14} {:>16} {:>8} {:>4}",
-        "Municipality", "IT cost", den, "share", "rank"
+        if b.unit == "it_org" {
+            "IT organisation"
+        } else {
+            "Municipality"
+        },
+        "IT cost",
+        den,
+        "share",
+        "rank"
     );
     if let Some(t) = &target {
         let _ = write!(header, " {:>14} {:>20}", format!("at {t}"), "increase");

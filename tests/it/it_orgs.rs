@@ -11,16 +11,18 @@ use std::path::Path;
 fn sample_config(dir: &Path, body: &str) -> std::path::PathBuf {
     for f in std::fs::read_dir(root().join("sample-ledgers")).unwrap() {
         let f = f.unwrap().path();
-        std::fs::copy(&f, dir.join(f.file_name().unwrap())).unwrap();
+        if f.is_file() {
+            std::fs::copy(&f, dir.join(f.file_name().unwrap())).unwrap();
+        }
     }
     let p = dir.join("run.toml");
-    std::fs::write(&p, body).unwrap();
+    // Top-level keys first (after a [[table]] they would belong to it).
+    std::fs::write(&p, format!("denominator = \"net_cost\"\n{body}")).unwrap();
     p
 }
 
-/// The four Dalsland 2024 municipalities (net cost, as in the sample), with their central IT cost centres.
+/// The four Dalsland 2024 municipalities with their central IT cost centres (`sample_config` sets net cost).
 const DALSLAND_2024: &str = r#"
-denominator = "net_cost"
 [[municipality]]
 name = "Bengtsfors"
 year = 2024
