@@ -1,5 +1,7 @@
 //! IT organisations as the unit of the benchmark (issue 13, item 1), the kind of figures (item 3) and the audit
 //! trail (item 9).
+// Amounts in öre are written as kronor followed by _00 (12_536_252_00 = 12 536 252 kr), to read as the study's.
+#![allow(clippy::inconsistent_digit_grouping)]
 
 use crate::util::{dalsland_config, itcost, root, temp_dir};
 use itcost::aggregate::Kr;
