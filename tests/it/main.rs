@@ -18,3 +18,4 @@ mod report_text;
 mod rules_files;
 mod size;
 mod util;
+mod wordings;
