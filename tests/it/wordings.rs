@@ -55,7 +55,6 @@ fn wordings() -> Vec<Wording> {
 }
 
 #[test]
-#[ignore = "the default rules get 85.5 % (142 of 166) before issue 13's rule change; the next commit enables it"]
 fn default_rules_classify_at_least_95_percent_of_municipal_wordings() {
     let set = wordings();
     let (it, not_it) = (
