@@ -202,6 +202,18 @@ pub struct MunicipalityResult {
     pub departments: Vec<DepartmentResult>,
     /// IT cost per supplier and pool (lines without a supplier are left out); the supplier analyses use it.
     pub suppliers: Vec<SupplierAmount>,
+    /// Central IT's Internal Labor per tower (part of `towers`): the work areas spread all of it by the allocation
+    /// keys, whatever tower a rule gave it.
+    pub central_labour_towers: BTreeMap<&'static str, Kr>,
+    /// Operating cost (cost and depreciation, after eliminations) on the configured digitalisation cost centres.
+    pub digitalisation_cost: Kr,
+    /// Investment lines on the digitalisation cost centres.
+    pub digitalisation_investment: Kr,
+    /// Every line on an investment account (Kommun-Bas 40; part of `excluded`).
+    pub investment: Kr,
+    /// IT investment per pool: investment lines an IT rule took (e.g. 4023 Datorer → Hardware), part of
+    /// `investment`; never part of operating cost.
+    pub it_investment: BTreeMap<&'static str, Kr>,
 }
 
 /// The name of the tower bucket for IT cost that no rule gave a tower.
@@ -225,6 +237,8 @@ pub struct MunicipalityInput<'a> {
     pub population: Option<u64>,
     /// Cost-centre patterns per department, used where the ledger has no department column.
     pub departments: &'a [(String, Vec<crate::rules::pattern::CodePattern>)],
+    /// Cost-centre patterns of digitalisation (Sundsvall's measures).
+    pub digitalisation: &'a [crate::rules::pattern::CodePattern],
 }
 
 /// The department of a key: the ledger's own department column when filled, else the first configured department
@@ -333,6 +347,11 @@ pub fn aggregate(
             towers: BTreeMap::new(),
             departments: Vec::new(),
             suppliers: Vec::new(),
+            central_labour_towers: BTreeMap::new(),
+            digitalisation_cost: Kr(0),
+            digitalisation_investment: Kr(0),
+            investment: Kr(0),
+            it_investment: BTreeMap::new(),
         };
         let mut departments: BTreeMap<String, DepartmentResult> = BTreeMap::new();
         let mut suppliers: BTreeMap<(String, &'static str), (i64, u64)> = BTreeMap::new();
@@ -372,6 +391,10 @@ pub fn aggregate(
             };
             *by_scope.entry(scope.key()).or_default() += amount;
             let kind = g_kind[i].as_deref().unwrap_or("");
+            let digitalisation = !input.digitalisation.is_empty()
+                && g_cc[i].as_deref().is_some_and(|cc| {
+                    !cc.is_empty() && crate::rules::pattern::any_code(input.digitalisation, cc)
+                });
             let is_cost = kind == "cost" || kind == "depreciation";
             let rule = g_rule[i].clone().unwrap_or_default();
             let fired = r.rules_fired.entry(rule.clone()).or_insert((Kr(0), 0));
@@ -380,7 +403,25 @@ pub fn aggregate(
             match scope {
                 Scope::Excluded => {
                     r.excluded += amount;
-                    *r.excluded_by.entry(rule).or_default() += amount;
+                    if kind == "investment" {
+                        // The exclusion's reason stays the account class; an IT rule only says which pool.
+                        r.investment += amount;
+                        if digitalisation {
+                            r.digitalisation_investment += amount;
+                        }
+                        *r.excluded_by
+                            .entry("accounts.investment".into())
+                            .or_default() += amount;
+                        if g_it[i] {
+                            let pool = g_pool[i]
+                                .as_deref()
+                                .and_then(Pool::parse)
+                                .unwrap_or(Pool::Other);
+                            *r.it_investment.entry(pool.name()).or_default() += amount;
+                        }
+                    } else {
+                        *r.excluded_by.entry(rule).or_default() += amount;
+                    }
                 }
                 Scope::Internal => {
                     r.internal.lines += lines;
@@ -417,6 +458,9 @@ pub fn aggregate(
                             .unwrap_or(UNASSIGNED_TOWER);
                         let t = r.towers.entry(tower).or_default();
                         let p = dept.pools.entry(pool_name).or_default();
+                        if central && pool_name == Pool::InternalLabor.name() {
+                            *r.central_labour_towers.entry(tower).or_default() += amount;
+                        }
                         if central {
                             t.central += amount;
                             p.central += amount;
@@ -434,6 +478,9 @@ pub fn aggregate(
                             e.0 += amount;
                             e.1 += lines;
                         }
+                    }
+                    if is_cost && digitalisation {
+                        r.digitalisation_cost += amount;
                     }
                     if is_cost {
                         r.total_cost += amount;

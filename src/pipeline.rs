@@ -177,6 +177,7 @@ pub fn run(mut config: RunConfig) -> Result<RunResult> {
             external_total_ore: m.external_total_ore,
             population: m.population,
             departments: &m.departments,
+            digitalisation: &m.sundsvall.digitalisation,
         })
         .collect();
     let mut municipalities =
