@@ -9,9 +9,11 @@
 
 use super::view::Distribution;
 use crate::aggregate::{share, Kr};
-use crate::money::round_div;
 use crate::rules::taxonomy::Pool;
 use std::collections::BTreeMap;
+
+/// A pool drives an excess only with a deviation of at least 1 kr (less is rounding of shares).
+pub const MIN_DRIVER_ORE: i64 = 100;
 
 /// Below this many pairs Spearman's ρ is not computed ("too few to say").
 pub const MIN_CORRELATION_N: usize = 5;
@@ -231,17 +233,15 @@ fn drivers_of(
     reasons: Vec<String>,
 ) -> DriverResult {
     // Excess in kronor: IT cost − what the median share would give on the same denominator.
-    let at_median = round_div(
-        u.denominator_value.0 as i128 * (median * 1e9).round() as i128,
-        1_000_000_000,
-    ) as i64;
+    let at_median = (median * u.denominator_value.0 as f64).round() as i64;
     let excess = u.it_cost.0 - at_median;
     let mut candidates: Vec<Driver> = pools
         .iter()
         .filter_map(|p| {
             let d = p.units.iter().find(|d| d.municipality == u.label)?;
             let dev = d.deviation?;
-            (dev.0 > 0).then(|| {
+            // A deviation under 1 kr is rounding, not a driver.
+            (dev.0 >= MIN_DRIVER_ORE).then(|| {
                 let share = d.share.unwrap_or(0.0);
                 let gm = p.distribution.median.unwrap_or(0.0);
                 let amount = crate::money::format_kr(dev.0);
@@ -382,6 +382,65 @@ pub fn spearman(pairs: &[(f64, f64)]) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn unit(label: &str, it_kr: i64, den_kr: i64, hw: i64, sw: i64, lab: i64) -> Unit {
+        Unit {
+            label: label.into(),
+            it_cost: Kr(it_kr * 100),
+            denominator_value: Kr(den_kr * 100),
+            share: Some(it_kr as f64 / den_kr as f64),
+            pools: [
+                ("Hardware", Kr(hw * 100)),
+                ("Software", Kr(sw * 100)),
+                ("Internal Labor", Kr(lab * 100)),
+            ]
+            .into_iter()
+            .collect(),
+            population: None,
+        }
+    }
+
+    #[test]
+    fn drivers_of_an_outlier_by_hand() {
+        // Four units at IT 1 000 000 kr / 100 000 000 kr = 1 %, Hardware 23 %, Software 30 %, Internal Labor 47 %;
+        // A at 1 300 000 kr / 100 000 000 kr = 1,3 % with Hardware 40 % (520 000), Software 30 % (390 000),
+        // Internal Labor 30 % (390 000). Group median share 1 %, Q3 1 %: A is above Q3 and above a 1,2 % line.
+        // Excess = 1 300 000 − 1 % × 100 000 000 = 300 000 kr; half = 150 000.
+        // Hardware: 520 000 − 23 % × 1 300 000 = 520 000 − 299 000 = +221 000 kr (≥ half: the only driver);
+        // Software: 390 000 − 30 % × 1 300 000 = 0; Internal Labor: 390 000 − 611 000 = −221 000.
+        let mut units = vec![unit("A", 1_300_000, 100_000_000, 520_000, 390_000, 390_000)];
+        for l in ["B", "C", "D", "E"] {
+            units.push(unit(l, 1_000_000, 100_000_000, 230_000, 300_000, 470_000));
+        }
+        let d = diagnostics(&units, &[("line 1.2 %", 0.012)]);
+        assert_eq!(d.drivers.len(), 1);
+        let a = &d.drivers[0];
+        assert_eq!(a.municipality, "A");
+        assert_eq!(
+            a.reasons,
+            vec!["above_q3".to_string(), "line 1.2 %".to_string()]
+        );
+        assert_eq!(a.excess.0, 30_000_000);
+        assert_eq!(a.drivers.len(), 1);
+        assert_eq!(
+            (a.drivers[0].pool, a.drivers[0].deviation.0),
+            ("Hardware", 22_100_000)
+        );
+        assert!(a.covers_half);
+        assert!(a.drivers[0]
+            .text_sv
+            .starts_with("Hårdvara 40 % av IT mot 23 % i gruppen (median): +221"));
+        assert!(a.drivers[0]
+            .text_en
+            .starts_with("Hardware 40 % of IT against 23 % in the group (median): +221"));
+        let hw = d.pools.iter().find(|p| p.pool == "Hardware").unwrap();
+        assert_eq!(hw.distribution.median, Some(0.23));
+        assert!((hw.distribution.mean.unwrap() - (0.40 + 4.0 * 0.23) / 5.0).abs() < 1e-12);
+        assert!((hw.units[0].deviation_pp.unwrap() - 17.0).abs() < 1e-9);
+        assert_eq!(hw.units[0].deviation.map(|k| k.0), Some(22_100_000));
+        let lab = d.pools.iter().find(|p| p.pool == "Internal Labor").unwrap();
+        assert_eq!(lab.units[0].deviation.map(|k| k.0), Some(-22_100_000));
+    }
 
     #[test]
     fn spearman_of_monotone_and_reversed_and_tied() {

@@ -997,7 +997,15 @@ fn diagnostics(o: &mut String, c: &Ctx<'_>) {
             )
         );
     }
+    // Anonymised: a letter's amounts are withheld (report::withhold); its shares stay.
+    let withhold = Withhold::of(r);
     for x in &d.drivers {
+        let hidden = withhold.as_ref().is_some_and(|w| w.unit(&x.municipality));
+        let excess = if hidden {
+            Withhold::text(l).to_string()
+        } else {
+            format!("{} kr", format_kr(x.excess.0))
+        };
         let _ = write!(
             o,
             "<p><b>{}</b> {} {}: {}</p><ul>",
@@ -1007,10 +1015,16 @@ fn diagnostics(o: &mut String, c: &Ctx<'_>) {
                 "ligger över gruppens median med",
                 "is above the group median by",
             ),
-            esc(&format!("{} kr", format_kr(x.excess.0)))
+            esc(&excess)
         );
         for p in &x.drivers {
-            let _ = write!(o, "<li>{}</li>", esc(l.t(&p.text_sv, &p.text_en)));
+            let text = l.t(&p.text_sv, &p.text_en);
+            // The sentence ends with ": +x kr"; a letter keeps the shares and loses the amount.
+            let text = match (hidden, text.rfind(": +")) {
+                (true, Some(i)) => format!("{}: {}", &text[..i], Withhold::text(l)),
+                _ => text.to_string(),
+            };
+            let _ = write!(o, "<li>{}</li>", esc(&text));
         }
         o.push_str("</ul>");
         if !x.covers_half {

@@ -74,20 +74,35 @@ fn hybrid_key_has_no_default_base_share() {
 
 #[test]
 fn it_investment_is_reported_beside_operating_it() {
-    // Mellerud 2024's ledger has four lines on 4023 Datorer (cost centre 1510): 843 187,82 + 539 968,44 +
-    // 445 033,14 + 562 634,58 = 2 390 823,98 kr, all IT (kb40-hardware) and all of its investment. The other
-    // three sample ledgers have no class-40 line. The lines stay excluded as accounts.investment.
+    // Every 2024 sample ledger has four lines on 4023 Datorer on a central IT cost centre (kb40-hardware); they are
+    // all its investment lines, so IT investment = all investment:
+    //   Bengtsfors 878 845,80 + 734 393,06 + 806 891,53 + 571 509,55 = 2 991 639,94 kr
+    //   Mellerud   843 187,82 + 539 968,44 + 445 033,14 + 562 634,58 = 2 390 823,98 kr
+    //   Åmål       255 665,19 + 318 742,76 + 997 362,22 + 236 907,76 = 1 808 677,93 kr
+    //   Färgelanda 475 417,21 + 311 402,88 + 775 497,56 + 386 589,09 = 1 948 906,74 kr
+    //   group Hardware 9 140 048,59 kr. The lines stay excluded as accounts.investment.
     let r = dalsland();
     let inv = &r.analyses.investment;
-    let m = inv
+    let by: Vec<(&str, i64, i64)> = inv
         .municipalities
         .iter()
-        .find(|x| x.municipality == "Mellerud")
-        .unwrap();
-    assert_eq!(m.it_investment.0, 239_082_398);
-    assert_eq!(m.pools.get("Hardware").map(|k| k.0), Some(239_082_398));
-    assert_eq!(m.investment.0, 239_082_398);
-    // Shares: excl. = IT / net cost; incl. = (IT + 2 390 823,98) / (720 000 000 + 2 390 823,98).
+        .map(|x| (x.municipality.as_str(), x.it_investment.0, x.investment.0))
+        .collect();
+    assert_eq!(
+        by,
+        vec![
+            ("Bengtsfors", 299_163_994, 299_163_994),
+            ("Mellerud", 239_082_398, 239_082_398),
+            ("Åmål", 180_867_793, 180_867_793),
+            ("Färgelanda", 194_890_674, 194_890_674),
+        ]
+    );
+    assert_eq!(
+        inv.group,
+        vec![("Hardware", itcost::money::Kr(914_004_859))]
+    );
+    // Shares for Mellerud: excl. = IT / 720 000 000; incl. = (IT + 2 390 823,98) / (720 000 000 + 2 390 823,98).
+    let m = &inv.municipalities[1];
     let res = r
         .municipalities
         .iter()
@@ -101,20 +116,29 @@ fn it_investment_is_reported_beside_operating_it() {
             < 1e-15
     );
     assert!((m.it_share_excl.unwrap() - it / 72_000_000_000.0).abs() < 1e-15);
-    for other in ["Bengtsfors", "Åmål", "Färgelanda"] {
-        let x = inv
-            .municipalities
-            .iter()
-            .find(|x| x.municipality == other)
-            .unwrap();
-        assert_eq!((x.it_investment.0, x.investment.0), (0, 0), "{other}");
-    }
-    assert_eq!(
-        inv.group,
-        vec![("Hardware", itcost::aggregate::Kr(239_082_398))]
-    );
     // The Dalsland table does not move: investment is never operating cost.
     assert_eq!(r.benchmark.total.cost_to_target.unwrap().0, 2_719_375_500);
+}
+
+#[test]
+fn bengtsfors_stands_out_by_level_not_by_mix() {
+    // Shares (central IT / net cost): Åmål 1,256 %, Färgelanda 1,6128 %, Mellerud 1,7412 %, Bengtsfors 1,8164 %.
+    // Q3 (QUARTILE.INC) = 1,7412 + 0,25 × (1,8164 − 1,7412) ≈ 1,760 %: only Bengtsfors is above it.
+    // Median = (8 376 000 / 519 350 000 + 12 536 252 / 720 000 000) / 2 = 0,0167696566…;
+    // excess = 12 496 743 − 688 000 000 × 0,0167696566… = 12 496 743 − 11 537 523,75 = 959 219,25 kr.
+    // The synthetic samples give every municipality the same pool mix (Internal Labor 38 %, Software 26,5 %,
+    // Outside Services 14 %, Hardware 10 % …), so no pool deviates by a krona: no driver, and the report says the
+    // difference is in the level, not in the mix.
+    let r = dalsland();
+    let d = &r.analyses.diagnostics;
+    assert_eq!(d.drivers.len(), 1);
+    let b = &d.drivers[0];
+    assert_eq!(b.municipality, "Bengtsfors");
+    assert_eq!(b.reasons, vec!["above_q3".to_string()]);
+    assert_eq!(b.excess.0, 95_921_925);
+    assert!(b.drivers.is_empty() && !b.covers_half);
+    let hw = d.pools.iter().find(|p| p.pool == "Hardware").unwrap();
+    assert_eq!((hw.distribution.n, hw.distribution.median), (4, Some(0.1)));
 }
 
 #[test]
