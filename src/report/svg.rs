@@ -424,42 +424,6 @@ pub fn lines(title: &str, series: &[(String, Vec<(i32, f64)>)]) -> String {
     s
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn long_labels_are_cut_to_fit_with_the_full_text_in_a_title() {
-        let (shown, cut) = fit("Barn- och utbildningsförvaltningen Dals-Ed", 120.0, 12.0);
-        assert!(cut && shown.ends_with('…'), "{shown}");
-        assert!(text_width(&shown, 12.0) <= 120.0);
-        assert_eq!(fit("Åmål", 120.0, 12.0), ("Åmål".to_string(), false));
-        let long = "Samhällsbyggnadsförvaltningen och tekniska förvaltningen i Dals-Ed";
-        let svg = bars(
-            "t",
-            &[Bar {
-                label: long.into(),
-                value: 1.0,
-                text: "12 496 743 kr (+37,64 %)".into(),
-                highlight: false,
-            }],
-            &[RefLine {
-                label:
-                    "Riksgenomsnitt 2021: 2,5 % av nettokostnaden på IT (som studien använde det)"
-                        .into(),
-                value: 1.0,
-            }],
-        );
-        assert!(svg.contains(&format!("<title>{long}</title>")), "{svg}");
-    }
-
-    #[test]
-    fn a_pool_has_the_same_colour_whatever_its_position() {
-        assert_eq!(series_colour(0, "Hardware"), series_colour(5, "Hårdvara"));
-        assert_ne!(series_colour(0, "Hardware"), series_colour(0, "Software"));
-    }
-}
-
 /// A scatter plot: x and y with axis titles; each point (label, x, y) is a labelled dot. `y` is a fraction (shown
 /// as a percentage), `x` a plain number (a maturity level).
 pub fn scatter(title: &str, x_title: &str, y_title: &str, points: &[(String, f64, f64)]) -> String {
@@ -522,4 +486,40 @@ pub fn scatter(title: &str, x_title: &str, y_title: &str, points: &[(String, f64
     }
     s.push_str("</svg>");
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_labels_are_cut_to_fit_with_the_full_text_in_a_title() {
+        let (shown, cut) = fit("Barn- och utbildningsförvaltningen Dals-Ed", 120.0, 12.0);
+        assert!(cut && shown.ends_with('…'), "{shown}");
+        assert!(text_width(&shown, 12.0) <= 120.0);
+        assert_eq!(fit("Åmål", 120.0, 12.0), ("Åmål".to_string(), false));
+        let long = "Samhällsbyggnadsförvaltningen och tekniska förvaltningen i Dals-Ed";
+        let svg = bars(
+            "t",
+            &[Bar {
+                label: long.into(),
+                value: 1.0,
+                text: "12 496 743 kr (+37,64 %)".into(),
+                highlight: false,
+            }],
+            &[RefLine {
+                label:
+                    "Riksgenomsnitt 2021: 2,5 % av nettokostnaden på IT (som studien använde det)"
+                        .into(),
+                value: 1.0,
+            }],
+        );
+        assert!(svg.contains(&format!("<title>{long}</title>")), "{svg}");
+    }
+
+    #[test]
+    fn a_pool_has_the_same_colour_whatever_its_position() {
+        assert_eq!(series_colour(0, "Hardware"), series_colour(5, "Hårdvara"));
+        assert_ne!(series_colour(0, "Hardware"), series_colour(0, "Software"));
+    }
 }
