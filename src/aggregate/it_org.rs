@@ -159,6 +159,8 @@ pub fn aggregate_orgs(
                 users: all(&|m| m.users),
                 devices: all(&|m| m.devices),
                 departments: &[],
+                // Digitalisation cost centres are a member's own; the organisation's row does not name them.
+                digitalisation: &[],
             }
         })
         .collect();

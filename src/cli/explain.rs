@@ -92,6 +92,7 @@ pub fn run(a: ExplainArgs) -> Result<()> {
         central_it: central,
         internal_counterparts: Vec::new(),
         member_counterparts: false,
+        staff_it: Vec::new(),
     };
     let key = OwnedKey::new(&line, &rules);
     let decision = decide(&rules, &scope_pools, &muni, &key.view(&rules, &muni));

@@ -179,6 +179,7 @@ impl Municipality {
             devices: None,
             kind: Default::default(),
             budget: None,
+            sundsvall: Default::default(),
         }
     }
 }

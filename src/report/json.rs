@@ -8,16 +8,22 @@
 mod analyses;
 mod audit;
 mod benchmark;
+mod diagnostics;
 mod inputs;
+mod investment;
 mod it_orgs;
 mod municipality;
+mod sundsvall;
 
 pub use analyses::*;
 pub use audit::*;
 pub use benchmark::*;
+pub use diagnostics::*;
 pub use inputs::*;
+pub use investment::*;
 pub use it_orgs::*;
 pub use municipality::*;
+pub use sundsvall::*;
 
 use crate::config::analysis::SavingsBase;
 use crate::config::{Denominator, Numerator};

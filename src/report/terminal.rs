@@ -51,6 +51,7 @@ pub fn render(r: &RunResult) -> String {
     }
     o.push('\n');
     benchmark(&mut o, &r.benchmark);
+    drivers(&mut o, r);
     it_orgs(&mut o, r);
     budget_outcome(&mut o, r);
     o
@@ -120,6 +121,31 @@ fn budget_outcome(o: &mut String, r: &RunResult) {
                     crate::money::format_sv(p.difference.0)
                 ),
             );
+        }
+    }
+}
+
+/// Why a unit stands out (A2): for every unit above a comparable reference or the group's Q3, the pools that
+/// drive its excess over the group median.
+fn drivers(o: &mut String, r: &RunResult) {
+    let d = &r.analyses.diagnostics;
+    if d.drivers.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        o,
+        "Why it stands out (pools driving the excess over the group median)"
+    );
+    for x in &d.drivers {
+        let _ = writeln!(
+            o,
+            "  {} {}: {} kr above the median share",
+            x.municipality,
+            pct(Some(x.share)),
+            format_kr(x.excess.0)
+        );
+        for p in &x.drivers {
+            let _ = writeln!(o, "    {}", p.text_en);
         }
     }
 }

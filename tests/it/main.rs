@@ -19,4 +19,6 @@ mod refusals;
 mod report_text;
 mod rules_files;
 mod size;
+mod study_measures;
 mod util;
+mod wordings;

@@ -72,6 +72,7 @@ proptest! {
                 sheet: None,
                 departments: vec![], employees: None, users: None, devices: None,
                 kind: Default::default(), budget: None,
+            sundsvall: Default::default(),
             }],
             analysis: Default::default(),
             keep_lines: false,
