@@ -187,6 +187,7 @@ fn readme_key_list_matches_the_wire_types_both_ways() {
     assert_eq!(
         absent,
         [
+            "analyses.drivers[].drivers[]",
             "analyses.maturity",
             "analyses.maturity.correlation",
             "analyses.maturity.points[]",
