@@ -347,7 +347,7 @@ pub fn analyse_units(
             .map(|j| whatif::joint_org(j, sel, &labels, &drivers)),
         trends: trends::trends(results, config.numerator),
         quality: quality::quality(results, &ids, rules, a.annualise),
-        investment: investment::investment(&sel, &labels),
+        investment: investment::investment(sel, &labels),
         maturity: a.maturity.as_ref().map(|m| {
             let units: Vec<(String, String, Option<i32>, Option<f64>)> = bench
                 .rows
@@ -358,7 +358,7 @@ pub fn analyse_units(
             maturity::maturity(m, &units)
         }),
         sundsvall: sundsvall::sundsvall(
-            &sel,
+            sel,
             &labels,
             &sel.iter()
                 .map(|r| {
@@ -388,7 +388,7 @@ pub fn analyse_units(
         }),
         numerator: bench.numerator,
         diagnostics: diagnostics::diagnostics(
-            &diagnostic_units(bench, &sel, &labels),
+            &diagnostic_units(bench, sel, &labels),
             &bench
                 .references
                 .iter()
