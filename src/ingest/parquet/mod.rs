@@ -8,6 +8,7 @@
 
 mod cells;
 mod layout;
+pub mod lines;
 mod row_groups;
 mod summed;
 
