@@ -117,8 +117,8 @@ impl RunArgs {
             sheet: self.sheet,
             strict: self.strict,
             lenient: self.lenient,
-            // classified.parquet needs every line; otherwise text ledgers are read as sums per key (streaming).
-            keep_lines: self.out.is_some(),
+            // Ledgers are read as sums per key; --out's classified.parquet reads them a second time, streaming.
+            keep_lines: false,
             csv_dialect: self.csv_dialect,
         })?;
         let rejects = self.rejects.unwrap_or_else(|| {

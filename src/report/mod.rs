@@ -1,5 +1,6 @@
 //! Stage 6: rendering results — terminal summary, JSON contract, CSV/Parquet files, the HTML report.
 
+pub mod classified;
 pub mod csv;
 pub mod explain;
 pub mod files;

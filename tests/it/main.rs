@@ -3,6 +3,7 @@
 mod analyses;
 mod anonymised;
 mod bad_input;
+mod classified;
 mod cli;
 mod contract;
 mod csv_dialects;

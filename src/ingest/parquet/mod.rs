@@ -11,6 +11,7 @@ mod layout;
 pub mod lines;
 mod row_groups;
 mod summed;
+pub mod writer;
 
 use super::ledger::{column_names, LedgerBuilder, LineValues, TEXT_FIELDS};
 use super::{Format, IngestReport, Ingested, ReadOptions};
