@@ -9,7 +9,7 @@
 //! Parquet ledger written by `itcost convert` is read in its stored order (clustered by account and cost
 //! centre, see the README's convert section).
 
-use crate::classify::{classified_lines, with_text_signatures};
+use crate::classify::{lines_with_decisions, with_text_signatures};
 use crate::error::{Error, Result};
 use crate::ingest::parquet::writer::RowGroupWriter;
 use crate::ingest::stream::{frames, Stamp};
@@ -43,6 +43,7 @@ pub fn write(r: &RunResult, path: &Path) -> Result<()> {
         inputs.push((report, opts, ledger.as_path()));
     }
     inputs.sort_by(|a, b| a.0.file.cmp(&b.0.file));
+    let decisions = r.classified.decision_frame()?;
     let mut schema_frame: Option<DataFrame> = None;
     for (report, opts, ledger) in inputs {
         let stamp = Stamp {
@@ -51,7 +52,7 @@ pub fn write(r: &RunResult, path: &Path) -> Result<()> {
         };
         let encoding = report.layout.as_ref().map(|l| l.encoding);
         frames(ledger, &opts, &stamp, encoding, &mut |lines| {
-            let df = classify_block(r, lines)?;
+            let df = classify_block(r, &decisions, lines)?;
             if schema_frame.is_none() {
                 schema_frame = Some(df.clear());
             }
@@ -62,15 +63,16 @@ pub fn write(r: &RunResult, path: &Path) -> Result<()> {
     if out.written == 0 && schema_frame.is_none() {
         // No line at all: an empty file with the columns.
         let empty = crate::ingest::ledger::LedgerBuilder::with_capacity(0).finish("", "", None)?;
-        out.push(classify_block(r, empty)?)?;
+        out.push(classify_block(r, &decisions, empty)?)?;
     }
     out.finish()?;
     std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))
 }
 
-/// One block of canonical lines with their decisions (the columns of [`classified_lines`]).
-fn classify_block(r: &RunResult, lines: DataFrame) -> Result<DataFrame> {
+/// One block of canonical lines with their decisions (the columns of [`crate::classify::classified_lines`]).
+fn classify_block(r: &RunResult, decisions: &DataFrame, lines: DataFrame) -> Result<DataFrame> {
     let lines = with_text_signatures(lines, &r.rules)?;
     let lf = lines.lazy().with_column(lit(1i64).alias("lines"));
-    Ok(classified_lines(lf, &r.rules, &r.classified)?.collect()?)
+    let keys = &r.classified.key_columns;
+    Ok(lines_with_decisions(lf, &r.rules, keys, decisions.clone())?.collect()?)
 }
