@@ -18,4 +18,6 @@ mod refusals;
 mod report_text;
 mod rules_files;
 mod size;
+mod study_measures;
 mod util;
+mod wordings;
