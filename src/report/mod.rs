@@ -1,4 +1,4 @@
-//! Stage 6: rendering results — terminal summary, JSON contract, CSV/Parquet files, the HTML report.
+//! Stage 6: rendering results — terminal summary, JSON contract, CSV/Parquet files, the Excel workbook, the HTML report.
 
 pub mod csv;
 pub mod explain;
@@ -10,3 +10,4 @@ pub mod svg;
 pub mod tables;
 pub mod terminal;
 pub mod withhold;
+pub mod xlsx;
