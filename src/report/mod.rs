@@ -8,6 +8,7 @@ pub mod inspect;
 pub mod json;
 pub mod svg;
 pub mod tables;
+pub mod suggest;
 pub mod terminal;
 pub mod withhold;
 pub mod xlsx;
