@@ -1,23 +1,16 @@
 //! Stage 4: sums per municipality and year — totals, denominators, central IT and outside IT per pool, internal
 //! eliminations, exclusions, IT suspects — and the conservation check.
 
-use crate::classify::Scope;
+use crate::classify::{Classified, ClassifiedKey, Scope, SuspectSum};
 use crate::config::Denominator;
 use crate::error::{Error, Result};
 use crate::ingest::IngestReport;
-use crate::rules::taxonomy::Pool;
-use polars::prelude::*;
+use crate::rules::taxonomy::{AccountKind, Pool};
+use rayon::prelude::*;
 use std::collections::BTreeMap;
 
-/// An amount in öre (the JSON contract writes it as kronor, see `report::json`).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Kr(pub i64);
-
-impl std::ops::AddAssign<i64> for Kr {
-    fn add_assign(&mut self, rhs: i64) {
-        self.0 += rhs;
-    }
-}
+// `Kr` and `share` live in `money`; named here too for code written before they moved there.
+pub use crate::money::{share, Kr};
 
 /// Inside and outside central IT, for one pool.
 #[derive(Debug, Clone, Copy, Default)]
@@ -77,7 +70,7 @@ pub struct Conservation {
     /// Sum over central IT, outside IT, not IT, internal and excluded.
     pub accounted_sum: Kr,
     /// Amount per place.
-    pub by_scope: BTreeMap<&'static str, Kr>,
+    pub by_scope: BTreeMap<Scope, Kr>,
     /// Lines read from the files.
     pub lines_read: u64,
     /// Lines that were classified.
@@ -123,6 +116,14 @@ pub struct SupplierAmount {
 /// Everything computed for one municipality and year (the `municipalities[]` objects of the JSON contract).
 #[derive(Debug, Clone)]
 pub struct MunicipalityResult {
+    /// The unit's id in the run: the name, or "name year" when the name occurs for several years (after
+    /// anonymisation, with letters for names).
+    pub id: String,
+    /// The unit's label in the benchmark and the group analyses: the name, or "name year" when the name occurs
+    /// for several years among the benchmarked units (set with `benchmarked`; the id until then).
+    pub label: String,
+    /// True when the unit is in the benchmark (its year is the run's `benchmark_year`, or none is set).
+    pub benchmarked: bool,
     /// Name.
     pub name: String,
     /// Fiscal year.
@@ -189,6 +190,12 @@ pub struct MunicipalityResult {
     pub rules_fired: BTreeMap<String, (Kr, u64)>,
     /// Population, if configured.
     pub population: Option<u64>,
+    /// Employees, if configured (a key of the joint organisation's split).
+    pub employees: Option<u64>,
+    /// IT users, if configured.
+    pub users: Option<u64>,
+    /// Devices, if configured.
+    pub devices: Option<u64>,
     /// True when a ledger holds external purchases only (open supplier ledger): total and net cost are then
     /// not the municipality's, and shares are given only against an external total.
     pub external_purchases_only: bool,
@@ -207,7 +214,7 @@ pub struct MunicipalityResult {
 /// The name of the tower bucket for IT cost that no rule gave a tower.
 pub const UNASSIGNED_TOWER: &str = "Unassigned";
 
-/// Inputs of one municipality that are not in the classified frame.
+/// Inputs of one municipality that are not in the key table.
 pub struct MunicipalityInput<'a> {
     /// Name.
     pub name: &'a str,
@@ -223,6 +230,12 @@ pub struct MunicipalityInput<'a> {
     pub external_total_ore: Option<i64>,
     /// Population.
     pub population: Option<u64>,
+    /// Employees, users and devices (the joint organisation's other keys).
+    pub employees: Option<u64>,
+    /// IT users.
+    pub users: Option<u64>,
+    /// Devices.
+    pub devices: Option<u64>,
     /// Cost-centre patterns per department, used where the ledger has no department column.
     pub departments: &'a [(String, Vec<crate::rules::pattern::CodePattern>)],
 }
@@ -245,361 +258,349 @@ pub fn department_of(
         .unwrap_or_default()
 }
 
-/// Fraction a / b, None when b is zero.
-pub fn share(a: i64, b: i64) -> Option<f64> {
-    (b != 0).then(|| a as f64 / b as f64)
-}
-
-fn strs(df: &DataFrame, name: &str) -> Result<Vec<Option<String>>> {
-    let c = df.column(name)?.str()?.clone();
-    Ok(c.iter().map(|v| v.map(str::to_string)).collect())
-}
-
-fn ints(df: &DataFrame, name: &str) -> Result<Vec<i64>> {
-    let c = df.column(name)?.cast(&DataType::Int64)?;
-    Ok(c.i64()?.iter().map(|v| v.unwrap_or(0)).collect())
-}
-
-fn bools(df: &DataFrame, name: &str) -> Result<Vec<bool>> {
-    let c = df.column(name)?.bool()?.clone();
-    Ok(c.iter().map(|v| v.unwrap_or(false)).collect())
-}
-
-/// Aggregates a classified ledger into one result per municipality, in the order given; checks conservation.
+/// Aggregates the key table into one result per unit, in the order of `inputs` (which is the order of
+/// [`Classified::units`]); checks conservation. Units are aggregated in parallel, each over its own keys.
 pub fn aggregate(
-    key_table: &DataFrame,
-    suspects: &DataFrame,
+    classified: &Classified,
+    suspects: &[SuspectSum],
     inputs: &[MunicipalityInput<'_>],
     denominator: Denominator,
 ) -> Result<Vec<MunicipalityResult>> {
-    // One row per distinct key (with its decision, sum and line count): a few thousand rows at most.
-    let groups = key_table;
-    let g_muni = strs(groups, "municipality")?;
-    let g_scope = strs(groups, "scope")?;
-    let g_kind = strs(groups, "kind")?;
-    let g_pool = strs(groups, "pool")?;
-    let g_rule = strs(groups, "rule_id")?;
-    let g_it = bools(groups, "is_it")?;
-    let g_amount = ints(groups, "amount")?;
-    let g_lines = ints(groups, "lines")?;
-    let g_tower = strs(groups, "tower")?;
-    let g_dept = strs(groups, "department")?;
-    let g_cc = strs(groups, "cost_centre")?;
-    let g_supplier = strs(groups, "supplier")?;
-
-    let mut out = Vec::new();
-    for input in inputs {
-        let mut r = MunicipalityResult {
-            name: input.name.to_string(),
-            year: input
-                .year
-                .or_else(|| input.reports.iter().find_map(|r| r.year)),
-            files: input.reports.iter().map(|r| r.file.clone()).collect(),
-            lines: input.reports.iter().map(|r| r.lines as u64).sum(),
-            months: Vec::new(),
-            months_missing: Vec::new(),
-            months_note: None,
-            denominator,
-            denominator_value: Kr(0),
-            total_cost: Kr(0),
-            revenue: Kr(0),
-            net_cost: Kr(0),
-            depreciation: Kr(0),
-            external_total: input.external_total_ore.map(Kr),
-            central_it_cost_centres: input.central_it_raw.clone(),
-            central_it_cost: Kr(0),
-            central_it_share: None,
-            outside_it_cost: Kr(0),
-            it_cost: Kr(0),
-            it_share: None,
-            central_part_of_it: None,
-            outside_it_out_of_scope: Kr(0),
-            internal_eliminated: Kr(0),
-            internal: Internal::default(),
-            excluded: Kr(0),
-            excluded_by: BTreeMap::new(),
-            not_it_cost: Kr(0),
-            unclassified_it_suspect: Kr(0),
-            unclassified_it_suspect_detail: Suspects::default(),
-            pools: Pool::ALL
-                .iter()
-                .map(|p| (p.name(), PoolSplit::default()))
-                .collect(),
-            rules_fired: BTreeMap::new(),
-            population: input.population,
-            external_purchases_only: input.reports.iter().any(|r| r.external_purchases_only),
-            warnings: Vec::new(),
-            conservation: Conservation::default(),
-            towers: BTreeMap::new(),
-            departments: Vec::new(),
-            suppliers: Vec::new(),
-        };
-        let mut departments: BTreeMap<String, DepartmentResult> = BTreeMap::new();
-        let mut suppliers: BTreeMap<(String, &'static str), (i64, u64)> = BTreeMap::new();
-        let mut months: std::collections::BTreeSet<i32> = Default::default();
-        for rep in &input.reports {
-            months.extend(rep.months.iter().copied());
-        }
-        r.months = months
-            .iter()
-            .map(|p| format!("{}-{:02}", p / 100, p % 100))
-            .collect();
-        if months.is_empty() {
-            r.months_note = Some(crate::guards::NO_DATES);
-        } else if let Some(y) = r.year {
-            r.months_missing = (1..=12)
-                .filter(|m| !months.contains(&(y * 100 + m)))
-                .map(|m| format!("{y}-{m:02}"))
-                .collect();
-        }
-        let mut by_scope: BTreeMap<&'static str, Kr> =
-            Scope::ALL.iter().map(|s| (s.key(), Kr(0))).collect();
-        let mut lines_classified = 0u64;
-        for i in 0..groups.height() {
-            if g_muni[i].as_deref() != Some(input.id) {
-                continue;
-            }
-            let amount = g_amount[i];
-            let lines = g_lines[i] as u64;
-            lines_classified += lines;
-            let scope_key = g_scope[i].as_deref().unwrap_or("");
-            let Some(scope) = Scope::from_key(scope_key) else {
-                return Err(Error::conservation(format!(
-                    "{}: {lines} line(s) summing to {} kr got no place (scope '{scope_key}'): the decision join lost them",
-                    input.name,
-                    crate::money::format_sv(amount)
-                )));
-            };
-            *by_scope.entry(scope.key()).or_default() += amount;
-            let kind = g_kind[i].as_deref().unwrap_or("");
-            let is_cost = kind == "cost" || kind == "depreciation";
-            let rule = g_rule[i].clone().unwrap_or_default();
-            let fired = r.rules_fired.entry(rule.clone()).or_insert((Kr(0), 0));
-            fired.0 += amount;
-            fired.1 += lines;
-            match scope {
-                Scope::Excluded => {
-                    r.excluded += amount;
-                    *r.excluded_by.entry(rule).or_default() += amount;
-                }
-                Scope::Internal => {
-                    r.internal.lines += lines;
-                    if kind == "revenue" {
-                        r.internal.revenues += amount;
-                    } else {
-                        r.internal.costs += amount;
-                    }
-                }
-                Scope::CentralIt | Scope::OutsideIt | Scope::NotIt => {
-                    let dept_name =
-                        department_of(g_dept[i].as_deref(), g_cc[i].as_deref(), input.departments);
-                    let dept =
-                        departments
-                            .entry(dept_name.clone())
-                            .or_insert_with(|| DepartmentResult {
-                                department: dept_name,
-                                ..Default::default()
-                            });
-                    if is_cost {
-                        dept.total_cost += amount;
-                    }
-                    if matches!(scope, Scope::CentralIt | Scope::OutsideIt) {
-                        let central = scope == Scope::CentralIt;
-                        let pool_name = g_pool[i]
-                            .as_deref()
-                            .and_then(Pool::parse)
-                            .map(|p| p.name())
-                            .unwrap_or(Pool::Other.name());
-                        let tower = g_tower[i]
-                            .as_deref()
-                            .and_then(crate::rules::taxonomy::Tower::parse)
-                            .map(|t| t.name())
-                            .unwrap_or(UNASSIGNED_TOWER);
-                        let t = r.towers.entry(tower).or_default();
-                        let p = dept.pools.entry(pool_name).or_default();
-                        if central {
-                            t.central += amount;
-                            p.central += amount;
-                            dept.central_it += amount;
-                        } else {
-                            t.outside += amount;
-                            p.outside += amount;
-                            dept.outside_it += amount;
-                        }
-                        if let Some(sup) = g_supplier[i].as_deref().filter(|s| !s.trim().is_empty())
-                        {
-                            let e = suppliers
-                                .entry((sup.trim().to_string(), pool_name))
-                                .or_default();
-                            e.0 += amount;
-                            e.1 += lines;
-                        }
-                    }
-                    if is_cost {
-                        r.total_cost += amount;
-                        if kind == "depreciation" {
-                            r.depreciation += amount;
-                        }
-                    } else if kind == "revenue" {
-                        r.revenue += amount;
-                    }
-                    let pool = g_pool[i].as_deref().and_then(Pool::parse);
-                    match scope {
-                        Scope::CentralIt => {
-                            r.central_it_cost += amount;
-                            if let Some(p) = pool {
-                                r.pools.entry(p.name()).or_default().central += amount;
-                            }
-                        }
-                        Scope::OutsideIt => {
-                            r.outside_it_cost += amount;
-                            if let Some(p) = pool {
-                                r.pools.entry(p.name()).or_default().outside += amount;
-                            }
-                        }
-                        _ => {
-                            if is_cost {
-                                r.not_it_cost += amount;
-                                if g_it[i] {
-                                    r.outside_it_out_of_scope += amount;
-                                }
-                            }
-                        }
-                    }
-                }
+    let mut keys: Vec<Vec<&ClassifiedKey>> = vec![Vec::new(); inputs.len()];
+    for k in &classified.keys {
+        match keys.get_mut(k.unit) {
+            Some(v) => v.push(k),
+            None => {
+                return Err(Error::internal(format!(
+                    "a key of unit {} of a run of {} units",
+                    k.unit,
+                    inputs.len()
+                )))
             }
         }
-        let mut depts: Vec<DepartmentResult> = departments.into_values().collect();
-        depts.sort_by(|a, b| {
-            b.total_cost
-                .cmp(&a.total_cost)
-                .then_with(|| a.department.cmp(&b.department))
-        });
-        r.departments = depts;
-        r.suppliers = suppliers
-            .into_iter()
-            .map(|((supplier, pool), (a, n))| SupplierAmount {
-                supplier,
-                pool,
-                amount: Kr(a),
-                lines: n,
-            })
-            .collect();
-        r.internal.imbalance = Kr(r.internal.costs.0 + r.internal.revenues.0);
-        r.internal_eliminated = r.internal.costs;
-        r.net_cost = Kr(r.total_cost.0 + r.revenue.0);
-        r.it_cost = Kr(r.central_it_cost.0 + r.outside_it_cost.0);
-        r.denominator_value = Kr(match denominator {
-            Denominator::TotalCost => r.total_cost.0,
-            Denominator::NetCost => r.net_cost.0,
-            Denominator::External => input.external_total_ore.unwrap_or(0),
-        });
-        if r.external_purchases_only && denominator != Denominator::External {
-            r.denominator_value = Kr(0); // no share of a total the ledger cannot show
-        }
-        r.central_it_share = share(r.central_it_cost.0, r.denominator_value.0);
-        r.it_share = share(r.it_cost.0, r.denominator_value.0);
-        r.central_part_of_it = share(r.central_it_cost.0, r.it_cost.0);
-        let input_sum: i64 = input.reports.iter().map(|r| r.sum_ore).sum();
-        let accounted: i64 = by_scope.values().map(|k| k.0).sum();
-        r.conservation = Conservation {
-            input_sum: Kr(input_sum),
-            accounted_sum: Kr(accounted),
-            by_scope,
-            lines_read: r.lines,
-            lines_classified,
-            ok: input_sum == accounted && r.lines == lines_classified,
-            rejected_lines: input.reports.iter().map(|r| r.rejects.len() as u64).sum(),
-            rejected_amount: Kr(input
-                .reports
-                .iter()
-                .flat_map(|r| r.rejects.iter())
-                .filter_map(|x| x.amount_ore)
-                .sum()),
-            rejected_without_amount: input
-                .reports
-                .iter()
-                .flat_map(|r| r.rejects.iter())
-                .filter(|x| x.amount_ore.is_none())
-                .count() as u64,
-        };
-        if !r.conservation.ok {
-            return Err(Error::conservation(format!(
-                "{}: conservation failed: input {} kr in {} lines, accounted {} kr in {} lines",
-                r.name,
-                crate::money::format_sv(input_sum),
-                r.lines,
-                crate::money::format_sv(accounted),
-                lines_classified
-            )));
-        }
-        out.push(r);
     }
-    let ids: Vec<&str> = inputs.iter().map(|i| i.id).collect();
-    suspects_top(suspects, &ids, &mut out)?;
+    let mut out: Vec<MunicipalityResult> = inputs
+        .par_iter()
+        .zip(keys.par_iter())
+        .map(|(input, keys)| unit_result(input, keys, denominator))
+        .collect::<Result<_>>()?;
+    suspects_top(suspects, &mut out);
     Ok(out)
+}
+
+/// One unit's result from its keys.
+fn unit_result(
+    input: &MunicipalityInput<'_>,
+    keys: &[&ClassifiedKey],
+    denominator: Denominator,
+) -> Result<MunicipalityResult> {
+    let mut r = MunicipalityResult {
+        id: input.id.to_string(),
+        label: input.id.to_string(),
+        benchmarked: true,
+        name: input.name.to_string(),
+        year: input
+            .year
+            .or_else(|| input.reports.iter().find_map(|r| r.year)),
+        files: input.reports.iter().map(|r| r.file.clone()).collect(),
+        lines: input.reports.iter().map(|r| r.lines as u64).sum(),
+        months: Vec::new(),
+        months_missing: Vec::new(),
+        months_note: None,
+        denominator,
+        denominator_value: Kr(0),
+        total_cost: Kr(0),
+        revenue: Kr(0),
+        net_cost: Kr(0),
+        depreciation: Kr(0),
+        external_total: input.external_total_ore.map(Kr),
+        central_it_cost_centres: input.central_it_raw.clone(),
+        central_it_cost: Kr(0),
+        central_it_share: None,
+        outside_it_cost: Kr(0),
+        it_cost: Kr(0),
+        it_share: None,
+        central_part_of_it: None,
+        outside_it_out_of_scope: Kr(0),
+        internal_eliminated: Kr(0),
+        internal: Internal::default(),
+        excluded: Kr(0),
+        excluded_by: BTreeMap::new(),
+        not_it_cost: Kr(0),
+        unclassified_it_suspect: Kr(0),
+        unclassified_it_suspect_detail: Suspects::default(),
+        pools: Pool::ALL
+            .iter()
+            .map(|p| (p.name(), PoolSplit::default()))
+            .collect(),
+        rules_fired: BTreeMap::new(),
+        population: input.population,
+        employees: input.employees,
+        users: input.users,
+        devices: input.devices,
+        external_purchases_only: input.reports.iter().any(|r| r.external_purchases_only),
+        warnings: Vec::new(),
+        conservation: Conservation::default(),
+        towers: BTreeMap::new(),
+        departments: Vec::new(),
+        suppliers: Vec::new(),
+    };
+    let mut departments: BTreeMap<String, DepartmentResult> = BTreeMap::new();
+    let mut suppliers: BTreeMap<(String, &'static str), (i64, u64)> = BTreeMap::new();
+    let mut months: std::collections::BTreeSet<i32> = Default::default();
+    for rep in &input.reports {
+        months.extend(rep.months.iter().copied());
+    }
+    r.months = months
+        .iter()
+        .map(|p| format!("{}-{:02}", p / 100, p % 100))
+        .collect();
+    if months.is_empty() {
+        r.months_note = Some(crate::guards::NO_DATES);
+    } else if let Some(y) = r.year {
+        r.months_missing = (1..=12)
+            .filter(|m| !months.contains(&(y * 100 + m)))
+            .map(|m| format!("{y}-{m:02}"))
+            .collect();
+    }
+    let mut by_scope: BTreeMap<Scope, Kr> = Scope::ALL.iter().map(|s| (*s, Kr(0))).collect();
+    let mut lines_classified = 0u64;
+    for key in keys {
+        let d = &key.decision;
+        let amount = key.amount;
+        let lines = key.lines;
+        lines_classified += lines;
+        let scope = d.scope;
+        *by_scope.entry(scope).or_default() += amount;
+        let is_cost = matches!(d.kind, Some(AccountKind::Cost | AccountKind::Depreciation));
+        let is_revenue = d.kind == Some(AccountKind::Revenue);
+        let fired = r.rules_fired.entry(d.rule_id.clone()).or_insert((Kr(0), 0));
+        fired.0 += amount;
+        fired.1 += lines;
+        match scope {
+            Scope::Excluded => {
+                r.excluded += amount;
+                *r.excluded_by.entry(d.rule_id.clone()).or_default() += amount;
+            }
+            Scope::Internal => {
+                r.internal.lines += lines;
+                if is_revenue {
+                    r.internal.revenues += amount;
+                } else {
+                    r.internal.costs += amount;
+                }
+            }
+            Scope::CentralIt | Scope::OutsideIt | Scope::NotIt => {
+                let dept_name = department_of(
+                    Some(&key.department),
+                    Some(&key.cost_centre),
+                    input.departments,
+                );
+                let dept =
+                    departments
+                        .entry(dept_name.clone())
+                        .or_insert_with(|| DepartmentResult {
+                            department: dept_name,
+                            ..Default::default()
+                        });
+                if is_cost {
+                    dept.total_cost += amount;
+                }
+                if matches!(scope, Scope::CentralIt | Scope::OutsideIt) {
+                    let central = scope == Scope::CentralIt;
+                    let pool_name = d.pool.unwrap_or(Pool::Other).name();
+                    let tower = d.tower.map(|t| t.name()).unwrap_or(UNASSIGNED_TOWER);
+                    let t = r.towers.entry(tower).or_default();
+                    let p = dept.pools.entry(pool_name).or_default();
+                    if central {
+                        t.central += amount;
+                        p.central += amount;
+                        dept.central_it += amount;
+                    } else {
+                        t.outside += amount;
+                        p.outside += amount;
+                        dept.outside_it += amount;
+                    }
+                    let sup = key.supplier.trim();
+                    if !sup.is_empty() {
+                        let e = suppliers.entry((sup.to_string(), pool_name)).or_default();
+                        e.0 += amount;
+                        e.1 += lines;
+                    }
+                }
+                if is_cost {
+                    r.total_cost += amount;
+                    if d.kind == Some(AccountKind::Depreciation) {
+                        r.depreciation += amount;
+                    }
+                } else if is_revenue {
+                    r.revenue += amount;
+                }
+                match scope {
+                    Scope::CentralIt => {
+                        r.central_it_cost += amount;
+                        if let Some(p) = d.pool {
+                            r.pools.entry(p.name()).or_default().central += amount;
+                        }
+                    }
+                    Scope::OutsideIt => {
+                        r.outside_it_cost += amount;
+                        if let Some(p) = d.pool {
+                            r.pools.entry(p.name()).or_default().outside += amount;
+                        }
+                    }
+                    _ => {
+                        if is_cost {
+                            r.not_it_cost += amount;
+                            if d.it {
+                                r.outside_it_out_of_scope += amount;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let mut depts: Vec<DepartmentResult> = departments.into_values().collect();
+    depts.sort_by(|a, b| {
+        b.total_cost
+            .cmp(&a.total_cost)
+            .then_with(|| a.department.cmp(&b.department))
+    });
+    r.departments = depts;
+    r.suppliers = suppliers
+        .into_iter()
+        .map(|((supplier, pool), (a, n))| SupplierAmount {
+            supplier,
+            pool,
+            amount: Kr(a),
+            lines: n,
+        })
+        .collect();
+    r.internal.imbalance = Kr(r.internal.costs.0 + r.internal.revenues.0);
+    r.internal_eliminated = r.internal.costs;
+    r.net_cost = Kr(r.total_cost.0 + r.revenue.0);
+    r.it_cost = Kr(r.central_it_cost.0 + r.outside_it_cost.0);
+    r.denominator_value = Kr(match denominator {
+        Denominator::TotalCost => r.total_cost.0,
+        Denominator::NetCost => r.net_cost.0,
+        Denominator::External => input.external_total_ore.unwrap_or(0),
+    });
+    if r.external_purchases_only && denominator != Denominator::External {
+        r.denominator_value = Kr(0); // no share of a total the ledger cannot show
+    }
+    r.central_it_share = share(r.central_it_cost.0, r.denominator_value.0);
+    r.it_share = share(r.it_cost.0, r.denominator_value.0);
+    r.central_part_of_it = share(r.central_it_cost.0, r.it_cost.0);
+    let input_sum: i64 = input.reports.iter().map(|r| r.sum_ore).sum();
+    let accounted: i64 = by_scope.values().map(|k| k.0).sum();
+    r.conservation = Conservation {
+        input_sum: Kr(input_sum),
+        accounted_sum: Kr(accounted),
+        by_scope,
+        lines_read: r.lines,
+        lines_classified,
+        ok: input_sum == accounted && r.lines == lines_classified,
+        rejected_lines: input.reports.iter().map(|r| r.rejects.len() as u64).sum(),
+        rejected_amount: Kr(input
+            .reports
+            .iter()
+            .flat_map(|r| r.rejects.iter())
+            .filter_map(|x| x.amount_ore)
+            .sum()),
+        rejected_without_amount: input
+            .reports
+            .iter()
+            .flat_map(|r| r.rejects.iter())
+            .filter(|x| x.amount_ore.is_none())
+            .count() as u64,
+    };
+    if !r.conservation.ok {
+        return Err(Error::conservation(format!(
+            "{}: conservation failed: input {} kr in {} lines, accounted {} kr in {} lines",
+            r.name,
+            crate::money::format_sv(input_sum),
+            r.lines,
+            crate::money::format_sv(accounted),
+            lines_classified
+        )));
+    }
+    Ok(r)
+}
+
+/// Sets each result's `label` and `benchmarked` for a benchmark over the units of `year` (None: every unit):
+/// a benchmarked unit is labelled by its name, or "name year" when the name occurs for several benchmarked
+/// units; the others keep their id.
+pub fn label_benchmarked(results: &mut [MunicipalityResult], year: Option<i32>) {
+    for r in results.iter_mut() {
+        r.benchmarked = year.is_none() || r.year == year;
+    }
+    let names: Vec<(String, bool)> = results
+        .iter()
+        .map(|r| (r.name.clone(), r.benchmarked))
+        .collect();
+    for r in results.iter_mut() {
+        r.label = if !r.benchmarked {
+            r.id.clone()
+        } else {
+            let same = names.iter().filter(|(n, b)| *b && *n == r.name).count();
+            match (same > 1, r.year) {
+                (true, Some(y)) => format!("{} {y}", r.name),
+                _ => r.name.clone(),
+            }
+        };
+    }
 }
 
 /// How many rows each top list keeps.
 pub const TOP_N: usize = 5;
 
-/// Sums the suspect lines per municipality and fills the top accounts, suppliers and texts.
-fn suspects_top(
-    suspects: &DataFrame,
-    ids: &[&str],
-    results: &mut [MunicipalityResult],
-) -> Result<()> {
-    let m = strs(suspects, "municipality")?;
-    let acc = strs(suspects, "account")?;
-    let acc_text = strs(suspects, "account_text")?;
-    let sup = strs(suspects, "supplier")?;
-    let txt = strs(suspects, "text")?;
-    let amount = ints(suspects, "amount")?;
-    let lines = ints(suspects, "lines")?;
-    for (r, id) in results.iter_mut().zip(ids) {
-        let mut by: [BTreeMap<(String, String), (i64, u64)>; 3] = Default::default();
+/// Sum and lines per (key, label) of a top list.
+type TopSums = BTreeMap<(String, String), (i64, u64)>;
+
+/// Sums the suspect lines per unit and fills the top accounts, suppliers and texts.
+fn suspects_top(suspects: &[SuspectSum], results: &mut [MunicipalityResult]) {
+    let mut by: Vec<[TopSums; 3]> = vec![Default::default(); results.len()];
+    for s in suspects {
+        let (Some(r), Some(by)) = (results.get_mut(s.unit), by.get_mut(s.unit)) else {
+            continue;
+        };
         let d = &mut r.unclassified_it_suspect_detail;
-        for i in 0..suspects.height() {
-            if m[i].as_deref() != Some(*id) {
+        d.amount += s.amount;
+        d.lines += s.lines;
+        let keys = [
+            (s.account.clone(), s.account_text.clone()),
+            (s.supplier.clone(), String::new()),
+            (s.text.clone(), String::new()),
+        ];
+        for (map, k) in by.iter_mut().zip(keys) {
+            if k.0.is_empty() {
                 continue;
             }
-            d.amount += amount[i];
-            d.lines += lines[i] as u64;
-            let keys = [
-                (
-                    acc[i].clone().unwrap_or_default(),
-                    acc_text[i].clone().unwrap_or_default(),
-                ),
-                (sup[i].clone().unwrap_or_default(), String::new()),
-                (txt[i].clone().unwrap_or_default(), String::new()),
-            ];
-            for (map, k) in by.iter_mut().zip(keys) {
-                if k.0.is_empty() {
-                    continue;
-                }
-                let e = map.entry(k).or_default();
-                e.0 += amount[i];
-                e.1 += lines[i] as u64;
-            }
+            let e = map.entry(k).or_default();
+            e.0 += s.amount;
+            e.1 += s.lines;
         }
-        let top = |map: &BTreeMap<(String, String), (i64, u64)>| -> Vec<TopItem> {
-            let mut v: Vec<TopItem> = map
-                .iter()
-                .map(|((key, label), (a, n))| TopItem {
-                    key: key.clone(),
-                    label: label.clone(),
-                    amount: Kr(*a),
-                    lines: *n,
-                })
-                .collect();
-            v.sort_by(|a, b| b.amount.cmp(&a.amount).then_with(|| a.key.cmp(&b.key)));
-            v.truncate(TOP_N);
-            v
-        };
+    }
+    let top = |map: &TopSums| -> Vec<TopItem> {
+        let mut v: Vec<TopItem> = map
+            .iter()
+            .map(|((key, label), (a, n))| TopItem {
+                key: key.clone(),
+                label: label.clone(),
+                amount: Kr(*a),
+                lines: *n,
+            })
+            .collect();
+        v.sort_by(|a, b| b.amount.cmp(&a.amount).then_with(|| a.key.cmp(&b.key)));
+        v.truncate(TOP_N);
+        v
+    };
+    for (r, by) in results.iter_mut().zip(&by) {
+        let d = &mut r.unclassified_it_suspect_detail;
         d.top_accounts = top(&by[0]);
         d.top_suppliers = top(&by[1]);
         d.top_texts = top(&by[2]);
         r.unclassified_it_suspect = d.amount;
     }
-    Ok(())
 }

@@ -9,7 +9,7 @@ use crate::config::Municipality;
 use crate::error::{Error, Result};
 use crate::ingest::ledger::{KeepTexts, CODED, TEXT_SIG};
 use crate::rules::pattern::{any_code, CodePattern, TextMatch};
-use crate::rules::taxonomy::{AccountKind, Pool};
+use crate::rules::taxonomy::{AccountKind, Pool, SubPool, Tower};
 use crate::rules::{KeyView, Outcome, RuleSet};
 use polars::prelude::*;
 use rayon::prelude::*;
@@ -54,11 +54,6 @@ impl Scope {
             Scope::Excluded => "excluded",
         }
     }
-
-    /// Parses a key.
-    pub fn from_key(s: &str) -> Option<Scope> {
-        Scope::ALL.into_iter().find(|x| x.key() == s)
-    }
 }
 
 /// The decision for one key tuple.
@@ -70,10 +65,10 @@ pub struct Decision {
     pub scope: Scope,
     /// Cost pool (cost and depreciation lines that are not internal or excluded).
     pub pool: Option<Pool>,
-    /// Sub-pool name.
-    pub sub_pool: Option<&'static str>,
-    /// Tower name.
-    pub tower: Option<&'static str>,
+    /// Sub-pool.
+    pub sub_pool: Option<SubPool>,
+    /// Tower.
+    pub tower: Option<Tower>,
     /// Id of the rule or declaration that decided.
     pub rule_id: String,
     /// The deciding rule says the line is IT.
@@ -82,6 +77,23 @@ pub struct Decision {
     pub suspect: bool,
     /// A not-IT cost line that no IT rule took: a suspect if its supplier or text has a suspect keyword.
     pub suspect_candidate: bool,
+}
+
+impl Decision {
+    /// The start of a decision for an account of this kind: not IT, no pool, no rule yet.
+    fn new(kind: Option<AccountKind>) -> Decision {
+        Decision {
+            kind,
+            scope: Scope::NotIt,
+            pool: None,
+            sub_pool: None,
+            tower: None,
+            rule_id: String::new(),
+            it: false,
+            suspect: false,
+            suspect_candidate: false,
+        }
+    }
 }
 
 /// Per-municipality facts classification needs.
@@ -120,17 +132,7 @@ pub fn decide_among(
     k: &KeyView<'_>,
     candidates: Option<&[usize]>,
 ) -> Decision {
-    let mut d = Decision {
-        kind: rules.account_kind(k.account),
-        scope: Scope::NotIt,
-        pool: None,
-        sub_pool: None,
-        tower: None,
-        rule_id: String::new(),
-        it: false,
-        suspect: false,
-        suspect_candidate: false,
-    };
+    let mut d = Decision::new(rules.account_kind(k.account));
     let kind = match d.kind {
         None => {
             d.scope = Scope::Excluded;
@@ -192,8 +194,8 @@ pub fn decide_among(
                     it,
                 } => {
                     d.pool = Some(*pool);
-                    d.sub_pool = sub_pool.map(|s| s.name());
-                    d.tower = tower.map(|t| t.name());
+                    d.sub_pool = *sub_pool;
+                    d.tower = *tower;
                     d.it = *it;
                 }
             }
@@ -204,7 +206,7 @@ pub fn decide_among(
         }
     }
     if kind == AccountKind::Depreciation && d.sub_pool.is_none() {
-        d.sub_pool = Some("depreciation");
+        d.sub_pool = Some(SubPool::Depreciation);
     }
     d.scope = if k.central_it {
         Scope::CentralIt
@@ -223,11 +225,8 @@ pub fn decide_among(
     d
 }
 
-/// The key columns classification reads, for a rule set and a run.
-pub fn key_columns(
-    rules: &RuleSet,
-    munis: &HashMap<String, MunicipalityKeys>,
-) -> Vec<&'static str> {
+/// The key columns classification reads, for a rule set and a run's units.
+pub fn key_columns(rules: &RuleSet, units: &[(String, MunicipalityKeys)]) -> Vec<&'static str> {
     let u = rules.key_use();
     // Department and supplier are always keys: the inside/outside split per department and the supplier
     // analyses are computed from the key table, not from the lines.
@@ -244,7 +243,11 @@ pub fn key_columns(
     if u.text {
         keys.push(TEXT_SIG);
     }
-    if u.counterpart || munis.values().any(|m| !m.internal_counterparts.is_empty()) {
+    if u.counterpart
+        || units
+            .iter()
+            .any(|(_, m)| !m.internal_counterparts.is_empty())
+    {
         keys.push("counterpart");
     }
     keys
@@ -257,154 +260,253 @@ fn left_join_keep_order() -> JoinArgs {
     args
 }
 
-/// Classifies a canonical ledger: decides every distinct key tuple and sums the lines per key.
+/// One distinct key of a run: the values the rules saw, the sum and count of its lines, and the decision.
+/// Text fields the run does not key on (see [`Classified::key_columns`]) are empty.
+#[derive(Debug, Clone)]
+pub struct ClassifiedKey {
+    /// The unit (municipality and year) its lines belong to: an index into [`Classified::units`].
+    pub unit: usize,
+    /// Account.
+    pub account: String,
+    /// Account text, as in the ledger.
+    pub account_text: String,
+    /// Cost centre.
+    pub cost_centre: String,
+    /// Department (förvaltning), as in the ledger.
+    pub department: String,
+    /// Supplier, as in the ledger.
+    pub supplier: String,
+    /// Counterpart.
+    pub counterpart: String,
+    /// The line text's keyword signature (which of the rules' free-text keywords the text holds).
+    pub text_sig: Vec<u8>,
+    /// Sum of its lines, in öre.
+    pub amount: i64,
+    /// Number of its lines.
+    pub lines: u64,
+    /// What classification decided.
+    pub decision: Decision,
+}
+
+impl ClassifiedKey {
+    /// The value of a key column (as named in [`key_columns`]; the unit's id comes from [`Classified::units`]).
+    fn text(&self, column: &str) -> &str {
+        match column {
+            "account" => &self.account,
+            "account_text" => &self.account_text,
+            "cost_centre" => &self.cost_centre,
+            "department" => &self.department,
+            "supplier" => &self.supplier,
+            "counterpart" => &self.counterpart,
+            _ => "",
+        }
+    }
+}
+
+/// Reads a string key column of a frame, "" for null or for a column that is not a key.
+fn key_strings(frame: &DataFrame, keys: &[&str], name: &str) -> Result<Vec<String>> {
+    if !keys.contains(&name) {
+        return Ok(vec![String::new(); frame.height()]);
+    }
+    let c = frame.column(name)?.str()?.clone();
+    Ok(c.iter().map(|v| v.unwrap_or("").to_string()).collect())
+}
+
+/// Classifies a canonical ledger: sums the lines per distinct key, and decides every key once.
+/// `units` are the run's units (their id, as in the ledger's `municipality` column, and their facts), in the
+/// order [`ClassifiedKey::unit`] indexes.
 pub fn classify(
     ledger: LazyFrame,
     rules: &RuleSet,
     scope_pools: &[Pool],
-    munis: &HashMap<String, MunicipalityKeys>,
+    units: &[(String, MunicipalityKeys)],
 ) -> Result<Classified> {
-    let keys = key_columns(rules, munis);
+    let keys = key_columns(rules, units);
     let key_exprs: Vec<Expr> = keys.iter().map(|k| col(*k)).collect();
     // One pass over the lines: every distinct key with its sum and line count. Everything downstream of this
-    // (places, pools, benchmark) is computed on these few thousand rows, not on the lines.
+    // (places, pools, benchmark) is computed on these few thousand keys, not on the lines.
     let distinct = ledger
-        .clone()
-        .group_by(key_exprs.clone())
+        .group_by(key_exprs)
         .agg([
             col("amount_ore").sum().alias("amount"),
             col("lines").sum().cast(DataType::Int64).alias("lines"),
         ])
         .collect()?;
     let n = distinct.height();
-    let get = |name: &str| -> Result<Vec<Option<String>>> {
-        if keys.contains(&name) {
-            let s = distinct.column(name)?.str()?.clone();
-            Ok(s.iter().map(|v| v.map(|x| x.to_string())).collect())
-        } else {
-            Ok(vec![None; n])
-        }
-    };
-    let muni = get("municipality")?;
-    let account = get("account")?;
-    let cost_centre = get("cost_centre")?;
-    let lower = |v: Vec<Option<String>>| -> Vec<String> {
-        v.into_iter()
-            .map(|s| s.unwrap_or_default().to_lowercase())
-            .collect()
-    };
-    let account_text = lower(get("account_text")?);
-    let supplier = lower(get("supplier")?);
-    let sigs: Vec<&[u8]> = if keys.contains(&TEXT_SIG) {
-        let c = distinct.column(TEXT_SIG)?.binary()?;
-        c.iter().map(|v| v.unwrap_or(&[])).collect()
-    } else {
-        vec![&[]; n]
-    };
-    let counterpart = get("counterpart")?;
-    let empty = MunicipalityKeys::default();
-    // Rule index: per distinct account, the rules whose account condition can match it (a few hundred accounts
-    // against thousands of keys), so a key tries only those.
-    let mut accounts: Vec<&str> = account.iter().map(|a| a.as_deref().unwrap_or("")).collect();
-    accounts.sort_unstable();
-    accounts.dedup();
-    let index: HashMap<&str, Vec<usize>> = accounts
-        .par_iter()
-        .map(|a| (*a, rules.candidates_for_account(a)))
-        .collect();
-
-    let decisions: Vec<Decision> = (0..n)
-        .into_par_iter()
-        .map(|i| {
-            let m = munis
-                .get(muni[i].as_deref().unwrap_or(""))
-                .unwrap_or(&empty);
-            let k = key_view(
-                m,
-                account[i].as_deref().unwrap_or(""),
-                &account_text[i],
-                cost_centre[i].as_deref().unwrap_or(""),
-                &supplier[i],
-                rules.free_text(sigs[i]),
-                counterpart[i].as_deref().unwrap_or(""),
-            );
-            let cands = index.get(k.account).map(Vec::as_slice);
-            decide_among(rules, scope_pools, m, &k, cands)
-        })
-        .collect();
-
-    let mut cols: Vec<Column> = keys
+    let unit_of: HashMap<&str, usize> = units
         .iter()
-        .map(|k| distinct.column(k).cloned())
-        .collect::<PolarsResult<Vec<_>>>()?;
-    cols.push(Column::new(
-        "kind".into(),
-        decisions
-            .iter()
-            .map(|d| d.kind.map(|k| k.key()))
-            .collect::<Vec<_>>(),
-    ));
-    cols.push(Column::new(
-        "scope".into(),
-        decisions.iter().map(|d| d.scope.key()).collect::<Vec<_>>(),
-    ));
-    cols.push(Column::new(
-        "pool".into(),
-        decisions
-            .iter()
-            .map(|d| d.pool.map(|p| p.name()))
-            .collect::<Vec<_>>(),
-    ));
-    cols.push(Column::new(
-        "sub_pool".into(),
-        decisions.iter().map(|d| d.sub_pool).collect::<Vec<_>>(),
-    ));
-    cols.push(Column::new(
-        "tower".into(),
-        decisions.iter().map(|d| d.tower).collect::<Vec<_>>(),
-    ));
-    cols.push(Column::new(
-        "rule_id".into(),
-        decisions
-            .iter()
-            .map(|d| d.rule_id.as_str())
-            .collect::<Vec<_>>(),
-    ));
-    cols.push(Column::new(
-        "is_it".into(),
-        decisions.iter().map(|d| d.it).collect::<Vec<_>>(),
-    ));
-    cols.push(Column::new(
-        "it_suspect_candidate".into(),
-        decisions
-            .iter()
-            .map(|d| d.suspect_candidate)
-            .collect::<Vec<_>>(),
-    ));
-    cols.push(Column::new(
-        "it_suspect".into(),
-        decisions.iter().map(|d| d.suspect).collect::<Vec<_>>(),
-    ));
-    let table = DataFrame::new(n, cols)
-        .map_err(|e| Error::internal(format!("building the decision table: {e}")))?;
-    let mut key_table = table.clone();
-    key_table.with_column(distinct.column("amount")?.clone())?;
-    key_table.with_column(distinct.column("lines")?.cast(&DataType::Int64)?)?;
+        .enumerate()
+        .map(|(i, (id, _))| (id.as_str(), i))
+        .collect();
+    let unit: Vec<usize> = distinct
+        .column("municipality")?
+        .str()?
+        .iter()
+        .map(|m| {
+            let m = m.unwrap_or("");
+            unit_of.get(m).copied().ok_or_else(|| {
+                Error::internal(format!(
+                    "lines stamped with '{m}', which is no unit of the run"
+                ))
+            })
+        })
+        .collect::<Result<_>>()?;
+    let mut account = key_strings(&distinct, &keys, "account")?.into_iter();
+    let mut account_text = key_strings(&distinct, &keys, "account_text")?.into_iter();
+    let mut cost_centre = key_strings(&distinct, &keys, "cost_centre")?.into_iter();
+    let mut department = key_strings(&distinct, &keys, "department")?.into_iter();
+    let mut supplier = key_strings(&distinct, &keys, "supplier")?.into_iter();
+    let mut counterpart = key_strings(&distinct, &keys, "counterpart")?.into_iter();
+    let sigs: Vec<Vec<u8>> = if keys.contains(&TEXT_SIG) {
+        let c = distinct.column(TEXT_SIG)?.binary()?;
+        c.iter().map(|v| v.unwrap_or(&[]).to_vec()).collect()
+    } else {
+        vec![Vec::new(); n]
+    };
+    let amount = distinct.column("amount")?.cast(&DataType::Int64)?;
+    let amount = amount.i64()?;
+    let lines = distinct.column("lines")?.cast(&DataType::Int64)?;
+    let lines = lines.i64()?;
+    let mut table: Vec<ClassifiedKey> = Vec::with_capacity(n);
+    for (i, sig) in sigs.into_iter().enumerate() {
+        table.push(ClassifiedKey {
+            unit: unit[i],
+            account: account.next().unwrap_or_default(),
+            account_text: account_text.next().unwrap_or_default(),
+            cost_centre: cost_centre.next().unwrap_or_default(),
+            department: department.next().unwrap_or_default(),
+            supplier: supplier.next().unwrap_or_default(),
+            counterpart: counterpart.next().unwrap_or_default(),
+            text_sig: sig,
+            amount: amount.get(i).unwrap_or(0),
+            lines: lines.get(i).unwrap_or(0) as u64,
+            decision: Decision::new(None),
+        });
+    }
+    decide_keys(&mut table, rules, scope_pools, units);
     Ok(Classified {
-        decisions: table,
-        keys: key_table,
+        units: units.iter().map(|(id, _)| id.clone()).collect(),
+        keys: table,
         key_columns: keys,
     })
 }
 
-/// The result of classification.
+/// Decides every key of a table in place, in parallel: rules are tried per key only where their account
+/// condition can match the key's account (the index is built once per distinct account).
+pub fn decide_keys(
+    table: &mut [ClassifiedKey],
+    rules: &RuleSet,
+    scope_pools: &[Pool],
+    units: &[(String, MunicipalityKeys)],
+) {
+    let mut accounts: Vec<&str> = table.iter().map(|k| k.account.as_str()).collect();
+    accounts.sort_unstable();
+    accounts.dedup();
+    let index: HashMap<String, Vec<usize>> = accounts
+        .par_iter()
+        .map(|a| (a.to_string(), rules.candidates_for_account(a)))
+        .collect();
+    let empty = MunicipalityKeys::default();
+    table.par_iter_mut().for_each(|key| {
+        let m = units.get(key.unit).map(|(_, m)| m).unwrap_or(&empty);
+        let account_text = key.account_text.to_lowercase();
+        let supplier = key.supplier.to_lowercase();
+        let k = key_view(
+            m,
+            &key.account,
+            &account_text,
+            &key.cost_centre,
+            &supplier,
+            rules.free_text(&key.text_sig),
+            &key.counterpart,
+        );
+        let cands = index.get(k.account).map(Vec::as_slice);
+        key.decision = decide_among(rules, scope_pools, m, &k, cands);
+    });
+}
+
+/// The result of classification: one row per distinct key with its sums and its decision.
 pub struct Classified {
-    /// One row per distinct key: the key columns and the decision columns.
-    pub decisions: DataFrame,
-    /// One row per distinct key: the key columns, the decision columns, `amount` (öre) and `lines`.
-    pub keys: DataFrame,
-    /// The key columns.
+    /// The run's units (municipality and year) by id, as [`ClassifiedKey::unit`] indexes them.
+    pub units: Vec<String>,
+    /// One entry per distinct key.
+    pub keys: Vec<ClassifiedKey>,
+    /// The key columns (of the canonical ledger) that make a key.
     pub key_columns: Vec<&'static str>,
+}
+
+impl Classified {
+    /// The key columns of `keys` as frame columns (the unit as `municipality`, the signature as Binary).
+    fn key_frame_columns(&self, keys: &[&ClassifiedKey]) -> Vec<Column> {
+        self.key_columns
+            .iter()
+            .map(|&name| match name {
+                "municipality" => Column::new(
+                    name.into(),
+                    keys.iter()
+                        .map(|k| self.units[k.unit].as_str())
+                        .collect::<Vec<_>>(),
+                ),
+                TEXT_SIG => Column::new(
+                    name.into(),
+                    keys.iter()
+                        .map(|k| k.text_sig.as_slice())
+                        .collect::<Vec<_>>(),
+                ),
+                _ => Column::new(
+                    name.into(),
+                    keys.iter().map(|k| k.text(name)).collect::<Vec<_>>(),
+                ),
+            })
+            .collect()
+    }
+
+    /// One row per key: the key columns and the decision (`kind`, `scope`, `pool`, `sub_pool`, `tower`,
+    /// `rule_id`, `is_it`, `it_suspect_candidate`, `it_suspect`), to be joined onto lines.
+    pub fn decision_frame(&self) -> Result<DataFrame> {
+        let keys: Vec<&ClassifiedKey> = self.keys.iter().collect();
+        let d = || keys.iter().map(|k| &k.decision);
+        let mut cols = self.key_frame_columns(&keys);
+        cols.push(Column::new(
+            "kind".into(),
+            d().map(|d| d.kind.map(|k| k.key())).collect::<Vec<_>>(),
+        ));
+        cols.push(Column::new(
+            "scope".into(),
+            d().map(|d| d.scope.key()).collect::<Vec<_>>(),
+        ));
+        cols.push(Column::new(
+            "pool".into(),
+            d().map(|d| d.pool.map(|p| p.name())).collect::<Vec<_>>(),
+        ));
+        cols.push(Column::new(
+            "sub_pool".into(),
+            d().map(|d| d.sub_pool.map(|s| s.name()))
+                .collect::<Vec<_>>(),
+        ));
+        cols.push(Column::new(
+            "tower".into(),
+            d().map(|d| d.tower.map(|t| t.name())).collect::<Vec<_>>(),
+        ));
+        cols.push(Column::new(
+            "rule_id".into(),
+            d().map(|d| d.rule_id.as_str()).collect::<Vec<_>>(),
+        ));
+        cols.push(Column::new(
+            "is_it".into(),
+            d().map(|d| d.it).collect::<Vec<_>>(),
+        ));
+        cols.push(Column::new(
+            "it_suspect_candidate".into(),
+            d().map(|d| d.suspect_candidate).collect::<Vec<_>>(),
+        ));
+        cols.push(Column::new(
+            "it_suspect".into(),
+            d().map(|d| d.suspect).collect::<Vec<_>>(),
+        ));
+        DataFrame::new(keys.len(), cols)
+            .map_err(|e| Error::internal(format!("building the decision table: {e}")))
+    }
 }
 
 /// Every line with its decision: the classified ledger written by `--out` (built only then; the figures come
@@ -413,7 +515,7 @@ pub fn classified_lines(ledger: LazyFrame, rules: &RuleSet, c: &Classified) -> R
     let key_exprs: Vec<Expr> = c.key_columns.iter().map(|k| col(*k)).collect();
     let keys = &c.key_columns;
     let mut joined = ledger.clone().join(
-        c.decisions.clone().lazy(),
+        c.decision_frame()?.lazy(),
         key_exprs.clone(),
         key_exprs,
         left_join_keep_order(),
@@ -524,30 +626,36 @@ pub fn with_text_signatures(mut frame: DataFrame, rules: &RuleSet) -> Result<Dat
     Ok(frame)
 }
 
-/// The lines that look like IT but that no IT rule took (suspects), summed per municipality, account, account
-/// text, supplier and text. Suspect keywords are evaluated once per distinct account text, supplier and text;
-/// only the (few) lines with a hit are joined to the candidate keys.
+/// Lines of one unit that are IT suspects (look like IT, but no IT rule took them), summed per account, account
+/// text, supplier and line text: what the report's top lists are made of.
+#[derive(Debug, Clone)]
+pub struct SuspectSum {
+    /// The unit: an index into [`Classified::units`].
+    pub unit: usize,
+    /// Account.
+    pub account: String,
+    /// Account text.
+    pub account_text: String,
+    /// Supplier.
+    pub supplier: String,
+    /// Line text.
+    pub text: String,
+    /// Sum, in öre.
+    pub amount: i64,
+    /// Number of lines.
+    pub lines: u64,
+}
+
+/// The lines that look like IT but that no IT rule took (suspects), summed per unit, account, account text,
+/// supplier and text. Suspect keywords are evaluated once per distinct account text, supplier and text; only the
+/// (few) lines with a hit are joined to the candidate keys.
 pub fn suspect_lines(
     ledger: &LazyFrame,
     rules: &RuleSet,
     classified: &Classified,
-) -> Result<DataFrame> {
-    let empty = || -> Result<DataFrame> {
-        Ok(DataFrame::new(
-            0,
-            vec![
-                Column::new_empty("municipality".into(), &DataType::String),
-                Column::new_empty("account".into(), &DataType::String),
-                Column::new_empty("account_text".into(), &DataType::String),
-                Column::new_empty("supplier".into(), &DataType::String),
-                Column::new_empty("text".into(), &DataType::String),
-                Column::new_empty("amount".into(), &DataType::Int64),
-                Column::new_empty("lines".into(), &DataType::Int64),
-            ],
-        )?)
-    };
+) -> Result<Vec<SuspectSum>> {
     let Some(matcher) = &rules.suspect else {
-        return empty();
+        return Ok(Vec::new());
     };
     let mut lines = ledger.clone();
     let mut any_hit = lit(false);
@@ -561,23 +669,18 @@ pub fn suspect_lines(
         );
         any_hit = any_hit.or(col(flag.as_str()).fill_null(lit(false)));
     }
-    let candidates = classified
+    let candidates: Vec<&ClassifiedKey> = classified
         .keys
-        .clone()
-        .lazy()
-        .filter(col("it_suspect_candidate"))
-        .select(
-            classified
-                .key_columns
-                .iter()
-                .map(|k| col(*k))
-                .collect::<Vec<_>>(),
-        );
+        .iter()
+        .filter(|k| k.decision.suspect_candidate)
+        .collect();
+    let n = candidates.len();
+    let candidates = DataFrame::new(n, classified.key_frame_columns(&candidates))?;
     let key_exprs: Vec<Expr> = classified.key_columns.iter().map(|k| col(*k)).collect();
     let out = lines
         .filter(any_hit)
         .join(
-            candidates,
+            candidates.lazy(),
             key_exprs.clone(),
             key_exprs,
             JoinArgs::new(JoinType::Inner),
@@ -594,7 +697,49 @@ pub fn suspect_lines(
             col("lines").sum().cast(DataType::Int64).alias("lines"),
         ])
         .collect()?;
-    Ok(out)
+    let all = [
+        "municipality",
+        "account",
+        "account_text",
+        "supplier",
+        "text",
+    ];
+    let unit_of: HashMap<&str, usize> = classified
+        .units
+        .iter()
+        .enumerate()
+        .map(|(i, id)| (id.as_str(), i))
+        .collect();
+    let [muni, account, account_text, supplier, text] = all.map(|c| key_strings(&out, &all, c));
+    let amount = out.column("amount")?.cast(&DataType::Int64)?;
+    let amount = amount.i64()?;
+    let count = out.column("lines")?.cast(&DataType::Int64)?;
+    let count = count.i64()?;
+    let mut sums = Vec::with_capacity(out.height());
+    for (i, ((((m, a), at), s), t)) in muni?
+        .into_iter()
+        .zip(account?)
+        .zip(account_text?)
+        .zip(supplier?)
+        .zip(text?)
+        .enumerate()
+    {
+        let Some(&unit) = unit_of.get(m.as_str()) else {
+            return Err(Error::internal(format!(
+                "suspect lines stamped with '{m}', which is no unit of the run"
+            )));
+        };
+        sums.push(SuspectSum {
+            unit,
+            account: a,
+            account_text: at,
+            supplier: s,
+            text: t,
+            amount: amount.get(i).unwrap_or(0),
+            lines: count.get(i).unwrap_or(0) as u64,
+        });
+    }
+    Ok(sums)
 }
 
 /// The keys whose lines keep a sum per distinct text while a ledger is summed: the unclassified IT suspects

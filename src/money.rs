@@ -2,6 +2,28 @@
 
 use std::fmt::Write as _;
 
+/// An amount in öre: every figure from the reader to the renderer (the JSON contract writes it as kronor, see
+/// `report::json`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Kr(pub i64);
+
+impl std::ops::AddAssign<i64> for Kr {
+    fn add_assign(&mut self, rhs: i64) {
+        self.0 += rhs;
+    }
+}
+
+impl std::ops::AddAssign<Kr> for Kr {
+    fn add_assign(&mut self, rhs: Kr) {
+        self.0 += rhs.0;
+    }
+}
+
+/// Fraction a / b (öre over öre), None when b is zero: every share of the report is made here.
+pub fn share(a: i64, b: i64) -> Option<f64> {
+    (b != 0).then(|| a as f64 / b as f64)
+}
+
 /// Why a text could not be read as an amount.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AmountError(pub String);

@@ -66,7 +66,7 @@ pub fn run(mut config: RunConfig) -> Result<RunResult> {
             )));
         }
     }
-    let mut unit_ids: Vec<String> = config
+    let unit_ids: Vec<String> = config
         .municipalities
         .iter()
         .map(|m| match (name_count[m.name.as_str()] > 1, m.year) {
@@ -74,7 +74,8 @@ pub fn run(mut config: RunConfig) -> Result<RunResult> {
             _ => m.name.clone(),
         })
         .collect();
-    let munis: HashMap<String, MunicipalityKeys> = config
+    // The run's units in config order: `ClassifiedKey::unit` and the results index them alike.
+    let units: Vec<(String, MunicipalityKeys)> = config
         .municipalities
         .iter()
         .zip(&unit_ids)
@@ -89,7 +90,11 @@ pub fn run(mut config: RunConfig) -> Result<RunResult> {
             keep_texts: Some(std::sync::Arc::new(SuspectTexts::new(
                 shared_rules.clone(),
                 &config.outside_scope,
-                munis.get(id).cloned().unwrap_or_default(),
+                units
+                    .iter()
+                    .find(|(u, _)| u == id)
+                    .map(|(_, m)| m.clone())
+                    .unwrap_or_default(),
             ))),
         })
         .collect();
@@ -154,9 +159,9 @@ pub fn run(mut config: RunConfig) -> Result<RunResult> {
     }
     let ledger = concat(frames, UnionArgs::default())?;
     trace.mark("read");
-    let classified = classify(ledger.clone(), &rules, &config.outside_scope, &munis)?;
+    let classified = classify(ledger.clone(), &rules, &config.outside_scope, &units)?;
     trace.mark("classify");
-    let distinct_keys = classified.keys.height();
+    let distinct_keys = classified.keys.len();
     let suspects = suspect_lines(&ledger, &rules, &classified)?;
     trace.mark("suspects");
     let agg_inputs: Vec<MunicipalityInput<'_>> = config
@@ -176,24 +181,19 @@ pub fn run(mut config: RunConfig) -> Result<RunResult> {
             central_it_raw: m.central_it_raw.clone(),
             external_total_ore: m.external_total_ore,
             population: m.population,
+            employees: m.employees,
+            users: m.users,
+            devices: m.devices,
             departments: &m.departments,
         })
         .collect();
-    let mut municipalities =
-        aggregate(&classified.keys, &suspects, &agg_inputs, config.denominator)?;
-    let mut notices = check_central_it(
-        &config,
-        &unit_ids,
-        &classified,
-        &inputs,
-        &owner,
-        &mut municipalities,
-    )?;
+    let mut municipalities = aggregate(&classified, &suspects, &agg_inputs, config.denominator)?;
+    let mut notices = check_central_it(&config, &classified, &inputs, &owner, &mut municipalities)?;
 
     // The benchmark and the group analyses cover one year when `benchmark_year` is set (trends and data quality
     // cover every unit).
-    let idx = crate::compare::benchmarked(&municipalities, config.analysis.benchmark_year);
-    if idx.is_empty() {
+    crate::aggregate::label_benchmarked(&mut municipalities, config.analysis.benchmark_year);
+    if !municipalities.iter().any(|m| m.benchmarked) {
         return Err(Error::rules(format!(
             "benchmark_year = {}: no municipality of the run has that year",
             config.analysis.benchmark_year.unwrap_or_default()
@@ -203,25 +203,23 @@ pub fn run(mut config: RunConfig) -> Result<RunResult> {
     let letters = config.analysis.anonymise.then(|| {
         let letters = crate::compare::anonymise::letters(
             &municipalities,
-            &idx,
             config.numerator,
             config.analysis.highlight.as_deref(),
         );
-        crate::compare::anonymise::apply(
-            &letters,
-            &mut config,
-            &mut unit_ids,
-            &mut municipalities,
-            &mut inputs,
-        );
+        crate::compare::anonymise::apply(&letters, &mut config, &mut municipalities, &mut inputs);
         for n in notices.iter_mut() {
             n.en = crate::compare::anonymise::replace_names(&n.en, &letters, &[]);
             n.sv = crate::compare::anonymise::replace_names(&n.sv, &letters, &[]);
         }
         letters
     });
-    let selected: Vec<MunicipalityResult> =
-        idx.iter().map(|&i| municipalities[i].clone()).collect();
+    // Labels are made after anonymisation: a lettered unit is labelled by its letter.
+    crate::aggregate::label_benchmarked(&mut municipalities, config.analysis.benchmark_year);
+    let selected: Vec<MunicipalityResult> = municipalities
+        .iter()
+        .filter(|m| m.benchmarked)
+        .cloned()
+        .collect();
     trace.mark("aggregate");
     let benchmark = benchmark(
         &selected,
@@ -229,14 +227,7 @@ pub fn run(mut config: RunConfig) -> Result<RunResult> {
         &config.references,
         config.target_ppm,
     );
-    let mut analyses = crate::compare::analyse(
-        &config,
-        &rules,
-        &municipalities,
-        &unit_ids,
-        &idx,
-        &benchmark,
-    );
+    let mut analyses = crate::compare::analyse(&config, &rules, &municipalities, &benchmark);
     if let Some(letters) = &letters {
         crate::compare::anonymise::scrub_suppliers(&mut analyses.suppliers, letters);
     }
@@ -259,25 +250,27 @@ pub fn run(mut config: RunConfig) -> Result<RunResult> {
 /// report's summary. No central IT setting at all is a warning.
 fn check_central_it(
     config: &RunConfig,
-    unit_ids: &[String],
     classified: &Classified,
     inputs: &[IngestReport],
     owner: &[usize],
     municipalities: &mut [MunicipalityResult],
 ) -> Result<Vec<Notice>> {
-    let key_muni = classified.keys.column("municipality")?.str()?.clone();
-    let key_cc = classified.keys.column("cost_centre")?.str()?.clone();
-    let mut codes: HashMap<&str, BTreeSet<&str>> = HashMap::new();
-    for (m, c) in key_muni.iter().zip(key_cc.iter()) {
-        if let Some(m) = m {
-            codes.entry(m).or_default().insert(c.unwrap_or(""));
+    let mut codes: Vec<BTreeSet<&str>> = vec![BTreeSet::new(); classified.units.len()];
+    for k in &classified.keys {
+        if let Some(c) = codes.get_mut(k.unit) {
+            c.insert(k.cost_centre.as_str());
         }
     }
     let mut problems = Vec::new();
     // No central IT cost centres at all: not an error (a run may ask only for IT outside central IT), but the 0 %
     // it gives is said where the number stands, in the reader's language.
     let mut none_given = Vec::new();
-    for (i, (m, id)) in config.municipalities.iter().zip(unit_ids).enumerate() {
+    for (i, (m, id)) in config
+        .municipalities
+        .iter()
+        .zip(&classified.units)
+        .enumerate()
+    {
         let unit = CentralItUnit {
             label: id,
             patterns: m
@@ -285,7 +278,7 @@ fn check_central_it(
                 .iter()
                 .zip(m.central_it_raw.iter().map(String::as_str))
                 .collect(),
-            codes: codes.remove(id.as_str()).unwrap_or_default(),
+            codes: codes.get_mut(i).map(std::mem::take).unwrap_or_default(),
             reports: inputs
                 .iter()
                 .zip(owner)

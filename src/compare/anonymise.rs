@@ -18,7 +18,6 @@ use std::collections::BTreeMap;
 /// Name → letter for every municipality of the run except the highlighted one.
 pub fn letters(
     results: &[MunicipalityResult],
-    benchmarked: &[usize],
     numerator: Numerator,
     highlight: Option<&str>,
 ) -> BTreeMap<String, String> {
@@ -26,13 +25,15 @@ pub fn letters(
         Numerator::CentralIt => r.central_it_share,
         Numerator::It => r.it_share,
     };
-    let mut order: Vec<usize> = benchmarked.to_vec();
+    let mut order: Vec<usize> = (0..results.len())
+        .filter(|&i| results[i].benchmarked)
+        .collect();
     order.sort_by(|&a, &b| {
         share(&results[b])
             .unwrap_or(f64::MIN)
             .total_cmp(&share(&results[a]).unwrap_or(f64::MIN))
     });
-    order.extend((0..results.len()).filter(|i| !benchmarked.contains(i)));
+    order.extend((0..results.len()).filter(|&i| !results[i].benchmarked));
     let mut out = BTreeMap::new();
     for i in order {
         let name = &results[i].name;
@@ -63,12 +64,11 @@ pub fn replace_names(
     out
 }
 
-/// Renames the municipalities of `letters` in the config, the unit ids, the results and the input reports, and
+/// Renames the municipalities of `letters` in the config, the results (names and unit ids) and the input reports, and
 /// withholds their populations and file names.
 pub fn apply(
     letters: &BTreeMap<String, String>,
     config: &mut RunConfig,
-    unit_ids: &mut [String],
     results: &mut [MunicipalityResult],
     inputs: &mut [IngestReport],
 ) {
@@ -119,8 +119,8 @@ pub fn apply(
             k.municipality = l.clone();
         }
     }
-    for id in unit_ids.iter_mut() {
-        *id = replace_names(id, letters, &[]);
+    for r in results.iter_mut() {
+        r.id = replace_names(&r.id, letters, &[]);
     }
     for rep in inputs.iter_mut() {
         let lettered =

@@ -1,7 +1,8 @@
 //! Pool mix and inside/outside central IT: IT cost per pool per municipality and for the group (the studies'
 //! 100 % stacked bars and the Hardware 82/18 · Software 38/62 · Telecom 59/41 table), and per department.
 
-use crate::aggregate::{share, Kr, MunicipalityResult, PoolSplit};
+use crate::aggregate::{MunicipalityResult, PoolSplit};
+use crate::money::{share, Kr};
 use crate::rules::taxonomy::Pool;
 use std::collections::BTreeMap;
 

@@ -10,9 +10,10 @@ pub mod view;
 pub mod whatif;
 pub mod work_areas;
 
-use crate::aggregate::{share, Kr, MunicipalityResult};
+use crate::aggregate::MunicipalityResult;
 use crate::config::{Denominator, Numerator, Reference};
 use crate::money::round_div;
+use crate::money::{share, Kr};
 
 /// One municipality's row in the benchmark.
 #[derive(Debug, Clone)]
@@ -237,34 +238,23 @@ pub fn benchmarked(results: &[MunicipalityResult], year: Option<i32>) -> Vec<usi
         .collect()
 }
 
-/// Runs every analysis. `bench` is the benchmark over `results[idx]` (in that order); `unit_ids` label every
-/// result (the name, or "name year" when the name occurs for several years).
+/// Runs every analysis over the results of a run: the group analyses over the benchmarked units (in their order,
+/// each under its `label`; `bench` is the benchmark over them), trends and data quality over every unit (under
+/// its `id`).
 pub fn analyse(
     config: &crate::config::RunConfig,
     rules: &crate::rules::RuleSet,
     results: &[MunicipalityResult],
-    unit_ids: &[String],
-    idx: &[usize],
     bench: &Benchmark,
 ) -> Analyses {
     let a = &config.analysis;
-    let sel: Vec<&MunicipalityResult> = idx.iter().map(|&i| &results[i]).collect();
-    let labels: Vec<String> = bench
-        .rows
-        .iter()
-        .map(|r| row_label(&bench.rows, r))
-        .collect();
+    let sel: Vec<&MunicipalityResult> = results.iter().filter(|r| r.benchmarked).collect();
+    let labels: Vec<String> = sel.iter().map(|r| r.label.clone()).collect();
     let drivers: Vec<[Option<u64>; 4]> = sel
         .iter()
-        .map(|r| {
-            config
-                .municipalities
-                .iter()
-                .find(|m| m.name == r.name && (m.year.is_none() || m.year == r.year))
-                .map(|m| [m.population, m.employees, m.users, m.devices])
-                .unwrap_or([r.population, None, None, None])
-        })
+        .map(|r| [r.population, r.employees, r.users, r.devices])
         .collect();
+    let ids: Vec<String> = results.iter().map(|r| r.id.clone()).collect();
     Analyses {
         benchmark_year: a.benchmark_year,
         view: view::view(bench, &sel, a.highlight.as_deref(), a.anonymise),
@@ -279,6 +269,6 @@ pub fn analyse(
             .filter(|_| !a.anonymise)
             .map(|j| whatif::joint_org(j, &sel, &labels, &drivers)),
         trends: trends::trends(results, config.numerator),
-        quality: quality::quality(results, unit_ids, rules, a.annualise),
+        quality: quality::quality(results, &ids, rules, a.annualise),
     }
 }

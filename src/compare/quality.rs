@@ -2,7 +2,8 @@
 //! request, labelled), the unclassified IT-suspect amount, the internal imbalance, rejected lines, and rule
 //! coverage (which rules fired, which never did).
 
-use crate::aggregate::{Kr, MunicipalityResult, TopItem};
+use crate::aggregate::{MunicipalityResult, TopItem};
+use crate::money::Kr;
 use crate::rules::RuleSet;
 
 /// One municipality and year.

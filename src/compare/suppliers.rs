@@ -3,8 +3,9 @@
 //! Supplier names are matched across municipalities by their letters and digits, ignoring case and punctuation
 //! ("ATEA Sverige AB" = "Atea Sverige AB"); the most frequent spelling is shown.
 
-use crate::aggregate::{Kr, MunicipalityResult};
+use crate::aggregate::MunicipalityResult;
 use crate::ingest::columns::normalize;
+use crate::money::Kr;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Count of suppliers at or above the threshold, for one municipality and pool.

@@ -3,8 +3,9 @@
 //! IT effect = IT₁/D₀ − IT₀/D₀ (the change in IT cost at last year's denominator) and
 //! denominator effect = IT₁/D₁ − IT₁/D₀ (the change in the denominator at this year's IT cost).
 
-use crate::aggregate::{share, Kr, MunicipalityResult};
+use crate::aggregate::MunicipalityResult;
 use crate::config::Numerator;
+use crate::money::{share, Kr};
 
 /// One year of one municipality.
 #[derive(Debug, Clone)]

@@ -2,7 +2,8 @@
 //! (n, quartiles) instead of a single mean, and per-capita figures where the population is given.
 
 use super::{Benchmark, BenchmarkRow};
-use crate::aggregate::{Kr, MunicipalityResult};
+use crate::aggregate::MunicipalityResult;
+use crate::money::Kr;
 
 /// One bar of the published view.
 #[derive(Debug, Clone)]

@@ -2,9 +2,10 @@
 //! the split of a joint IT organisation's cost over its municipalities by several keys. All in öre, exact:
 //! a saving is rounded half away from zero; a split gives its remainder öre to the largest fractions.
 
-use crate::aggregate::{share, Kr, MunicipalityResult};
+use crate::aggregate::MunicipalityResult;
 use crate::config::analysis::{AllocationBasis, JointOrg, SavingsBase, SavingsScenario};
 use crate::money::{allocate, format_kr, round_div};
+use crate::money::{share, Kr};
 
 /// One line of a savings scenario.
 #[derive(Debug, Clone)]

@@ -3,8 +3,9 @@
 //! split), and what no key covers stays "unallocated" — never spread silently. Run = Infrastruktur +
 //! Slutanvändartjänster; development = Applikationsverksamhet + Styra och stödja.
 
-use crate::aggregate::{share, Kr, MunicipalityResult, UNASSIGNED_TOWER};
+use crate::aggregate::{MunicipalityResult, UNASSIGNED_TOWER};
 use crate::config::analysis::{AllocationKey, WorkArea};
+use crate::money::{share, Kr};
 use crate::rules::taxonomy::Tower;
 
 /// One work area of one municipality.

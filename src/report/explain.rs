@@ -73,8 +73,8 @@ pub fn text(e: &Explained<'_>) -> String {
         "result      place {} · pool {} · sub-pool {} · tower {} · IT rule: {} · outside-IT scope {} ({})",
         d.scope.key(),
         d.pool.map(|p| p.name()).unwrap_or("-"),
-        d.sub_pool.unwrap_or("-"),
-        d.tower.unwrap_or("-"),
+        d.sub_pool.map(|s| s.name()).unwrap_or("-"),
+        d.tower.map(|t| t.name()).unwrap_or("-"),
         if d.it { "yes" } else { "no" },
         scope_name,
         scope_pools.iter().map(|p| p.name()).collect::<Vec<_>>().join(", ")

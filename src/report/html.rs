@@ -314,7 +314,7 @@ fn kpis(o: &mut String, c: &Ctx<'_>) {
     let central_total: i64 = r.municipalities.iter().map(|m| m.central_it_cost.0).sum();
     kpi(
         o,
-        crate::aggregate::share(central_total, it_total)
+        crate::money::share(central_total, it_total)
             .map(pct)
             .unwrap_or("–".into()),
         l.t(

@@ -15,11 +15,11 @@ pub use benchmark::*;
 pub use inputs::*;
 pub use municipality::*;
 
-use crate::aggregate::Kr;
 use crate::config::analysis::SavingsBase;
 use crate::config::{Denominator, Numerator};
 use crate::ingest::detect::Encoding;
 use crate::ingest::Format;
+use crate::money::Kr;
 use crate::pipeline::RunResult;
 use serde::{Serialize, Serializer};
 use std::collections::BTreeMap;

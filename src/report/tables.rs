@@ -5,9 +5,9 @@
 //! the same [`Table`]s. Each function's doc comment names the studies' analysis it answers (A1…A20 and the
 //! methodological rules M1…M13 of `shared/reference/studies.md`).
 
-use crate::aggregate::Kr;
 use crate::compare::row_label;
 use crate::config::WorkArea;
+use crate::money::Kr;
 use crate::money::{format_kr, format_plain};
 use crate::pipeline::RunResult;
 use crate::rules::taxonomy::{Pool, Tower};
@@ -371,7 +371,7 @@ pub fn pools(r: &RunResult, l: Lang) -> Table {
                     kr(s.central),
                     kr(s.outside),
                     Cell::Kr(total),
-                    Cell::Share(crate::aggregate::share(total, m.it_cost.0)),
+                    Cell::Share(crate::money::share(total, m.it_cost.0)),
                 ]);
             }
         }
@@ -449,7 +449,7 @@ pub fn departments(r: &RunResult, l: Lang) -> Table {
                 kr(dep.total_cost),
                 kr(dep.central_it),
                 kr(dep.outside_it),
-                Cell::Share(crate::aggregate::share(it, dep.total_cost.0)),
+                Cell::Share(crate::money::share(it, dep.total_cost.0)),
             ]);
         }
     }
@@ -498,10 +498,7 @@ pub fn work_areas(r: &RunResult, l: Lang) -> Table {
             t(""),
             t(""),
             kr(m.unallocated),
-            Cell::Share(crate::aggregate::share(
-                m.unallocated.0,
-                m.central_it_cost.0,
-            )),
+            Cell::Share(crate::money::share(m.unallocated.0, m.central_it_cost.0)),
             t(""),
         ]);
     }

@@ -1,6 +1,7 @@
 //! The readable terminal summary (the default output of `itcost run`).
 
 use crate::aggregate::MunicipalityResult;
+use crate::classify::Scope;
 use crate::compare::Benchmark;
 use crate::config::{Denominator, Numerator};
 use crate::money::{format_kr, format_sv};
@@ -134,7 +135,7 @@ fn municipality(o: &mut String, m: &MunicipalityResult) {
             p.name(),
             format_kr(s.central.0),
             format_kr(s.outside.0),
-            pct(crate::aggregate::share(s.central.0, total))
+            pct(crate::money::share(s.central.0, total))
         );
     }
     line(
@@ -197,11 +198,11 @@ fn municipality(o: &mut String, m: &MunicipalityResult) {
         o,
         "  Conservation: input {} kr = central IT {} + outside IT {} + not IT {} + internal {} + excluded {} = {} kr, {} of {} lines {}",
         format_sv(cons.input_sum.0),
-        format_sv(cons.by_scope.get("central_it").map(|k| k.0).unwrap_or(0)),
-        format_sv(cons.by_scope.get("outside_it").map(|k| k.0).unwrap_or(0)),
-        format_sv(cons.by_scope.get("not_it").map(|k| k.0).unwrap_or(0)),
-        format_sv(cons.by_scope.get("internal").map(|k| k.0).unwrap_or(0)),
-        format_sv(cons.by_scope.get("excluded").map(|k| k.0).unwrap_or(0)),
+        format_sv(cons.by_scope.get(&Scope::CentralIt).map(|k| k.0).unwrap_or(0)),
+        format_sv(cons.by_scope.get(&Scope::OutsideIt).map(|k| k.0).unwrap_or(0)),
+        format_sv(cons.by_scope.get(&Scope::NotIt).map(|k| k.0).unwrap_or(0)),
+        format_sv(cons.by_scope.get(&Scope::Internal).map(|k| k.0).unwrap_or(0)),
+        format_sv(cons.by_scope.get(&Scope::Excluded).map(|k| k.0).unwrap_or(0)),
         format_sv(cons.accounted_sum.0),
         cons.lines_classified,
         cons.lines_read,

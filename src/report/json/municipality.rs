@@ -266,7 +266,14 @@ impl From<&crate::aggregate::Conservation> for Conservation {
         Conservation {
             input_sum: kr(v.input_sum),
             accounted_sum: kr(v.accounted_sum),
-            by_scope: v.by_scope.iter().map(|(k, x)| (*k, kr(*x))).collect(),
+            // By key, as the contract has always listed them.
+            by_scope: v
+                .by_scope
+                .iter()
+                .map(|(k, x)| (k.key(), kr(*x)))
+                .collect::<BTreeMap<_, _>>()
+                .into_iter()
+                .collect(),
             lines_read: v.lines_read,
             lines_classified: v.lines_classified,
             ok: v.ok,
