@@ -109,7 +109,7 @@ impl Field {
 
     /// The headers of `headers` closest to this field's usual names, best first (at most three, similarity of at
     /// least 0.85 by Jaro-Winkler on the normalised names, or an abbreviation such as `Kto` for konto): what a "no header recognised" message suggests.
-    pub fn closest<'a>(self, headers: &'a [String]) -> Vec<&'a str> {
+    pub fn closest(self, headers: &[String]) -> Vec<&str> {
         let mut scored: Vec<(f64, &str)> = headers
             .iter()
             .filter(|h| normalize(h).len() >= 2)
@@ -176,7 +176,6 @@ impl Field {
                 "ansvarsstalle",
                 "kostnadsstallekod",
                 "kststalle",
-                "resultatstalle",
                 "ansvarsomradeskod",
             ],
             Field::Department => &[
@@ -326,10 +325,14 @@ const AMOUNT_LIKE: &[&str] = &[
     "amountytd",
 ];
 
-/// True when `short` abbreviates `long`: the same first letter, at least two letters, and every letter of
-/// `short` in `long` in order.
+/// True when `short` abbreviates `long`: the same first letter, at least two letters, `long` at most about twice
+/// as long, and every letter of `short` in `long` in order (`kto` → konto, `ansv` → ansvar).
 fn abbreviates(short: &str, long: &str) -> bool {
-    if short.len() < 2 || short.len() >= long.len() || short.chars().next() != long.chars().next() {
+    if short.len() < 2
+        || short.len() >= long.len()
+        || long.len() > 2 * short.len() + 1
+        || short.chars().next() != long.chars().next()
+    {
         return false;
     }
     let mut rest = long.chars();
