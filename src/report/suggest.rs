@@ -2,8 +2,8 @@
 //! `[suspect]` keyword but that no IT rule took), printed as TOML for a person to read, correct and paste into
 //! their rules file. Nothing is applied: a suggestion is a guess from a keyword, and the person decides.
 //!
-//! One suggestion per suspect account whose name itself holds a suspect keyword, then per suspect supplier and
-//! line-text keyword, the largest first: what it matches (account, supplier or text keyword), the keyword that made it
+//! One suggestion per suspect account or supplier whose name itself holds a suspect keyword, then per line-text
+//! keyword, the largest first: what it matches (account, supplier or text keyword), the keyword that made it
 //! a suspect, the likely pool (from the words of the account text, supplier or text: see [`likely_pool`]) and
 //! the amount and lines of suspects it covers in the run.
 
@@ -86,17 +86,12 @@ fn slug(s: &str) -> String {
     out.trim_end_matches('-').chars().take(30).collect()
 }
 
-/// Adds `item` (of kind `by`) to the suggestions, merging the same value across municipalities.
+/// Adds `item` (of kind `by`) to the suggestions, merging the same rule across municipalities and texts.
 fn add(out: &mut Vec<Suggestion>, r: &RunResult, by: &'static str, item: &TopItem) {
     let value = match by {
         "supplier" | "text" => item.key.trim().to_string(),
         _ => item.key.clone(),
     };
-    if let Some(s) = out.iter_mut().find(|s| s.by == by && s.value == value) {
-        s.amount_ore += item.amount.0;
-        s.lines += item.lines;
-        return;
-    }
     let seen = format!("{} {}", item.key, item.label).to_lowercase();
     let keyword = r
         .rules
@@ -104,10 +99,11 @@ fn add(out: &mut Vec<Suggestion>, r: &RunResult, by: &'static str, item: &TopIte
         .as_ref()
         .and_then(|m| m.first_hit(&seen))
         .unwrap_or_default();
-    // An account is suggested only when its own name looks like IT: an account such as "Förbrukningsinventarier"
-    // holds suspects because of their suppliers or texts, and a rule for the whole account would take every
-    // chair and pencil with them (the supplier and text suggestions cover those lines).
-    if by == "account" && keyword.is_empty() {
+    // An account or supplier is suggested only when its own name looks like IT: an account such as
+    // "Förbrukningsinventarier" or a supplier such as an office-supplies firm holds suspects because of their
+    // line texts, and a rule for the whole account or supplier would take every chair and pencil with them (the
+    // text suggestions cover those lines).
+    if keyword.is_empty() {
         return;
     }
     let (value, id) = match by {
@@ -115,7 +111,10 @@ fn add(out: &mut Vec<Suggestion>, r: &RunResult, by: &'static str, item: &TopIte
         "text" if !keyword.is_empty() => (keyword.clone(), format!("own-text-{}", slug(&keyword))),
         _ => (value.clone(), format!("own-{by}-{}", slug(&value))),
     };
-    if out.iter().any(|s| s.id == id) {
+    // The same account, supplier or keyword in several municipalities or texts: one rule, the amounts summed.
+    if let Some(s) = out.iter_mut().find(|s| s.id == id) {
+        s.amount_ore += item.amount.0;
+        s.lines += item.lines;
         return;
     }
     out.push(Suggestion {

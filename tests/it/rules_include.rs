@@ -148,7 +148,7 @@ it = true
             .args([
                 "explain",
                 "--account",
-                "4000",
+                "7090",
                 "--cost-centre",
                 "3000",
                 "--text",
