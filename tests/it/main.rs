@@ -10,6 +10,7 @@ mod csv_dialects;
 mod dalsland;
 mod excel_out;
 mod formats;
+mod guides;
 mod inputs;
 mod manners;
 mod memory;
