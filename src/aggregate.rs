@@ -209,6 +209,18 @@ pub struct MunicipalityResult {
     pub departments: Vec<DepartmentResult>,
     /// IT cost per supplier and pool (lines without a supplier are left out); the supplier analyses use it.
     pub suppliers: Vec<SupplierAmount>,
+    /// Central IT's Internal Labor per tower (part of `towers`): the work areas spread all of it by the allocation
+    /// keys, whatever tower a rule gave it.
+    pub central_labour_towers: BTreeMap<&'static str, Kr>,
+    /// Operating cost (cost and depreciation, after eliminations) on the configured digitalisation cost centres.
+    pub digitalisation_cost: Kr,
+    /// Investment lines on the digitalisation cost centres.
+    pub digitalisation_investment: Kr,
+    /// Every line on an investment account (Kommun-Bas 40; part of `excluded`).
+    pub investment: Kr,
+    /// IT investment per pool: investment lines an IT rule took (e.g. 4023 Datorer → Hardware), part of
+    /// `investment`; never part of operating cost.
+    pub it_investment: BTreeMap<&'static str, Kr>,
 }
 
 /// The name of the tower bucket for IT cost that no rule gave a tower.
@@ -238,6 +250,8 @@ pub struct MunicipalityInput<'a> {
     pub devices: Option<u64>,
     /// Cost-centre patterns per department, used where the ledger has no department column.
     pub departments: &'a [(String, Vec<crate::rules::pattern::CodePattern>)],
+    /// Cost-centre patterns of digitalisation (Sundsvall's measures).
+    pub digitalisation: &'a [crate::rules::pattern::CodePattern],
 }
 
 /// The department of a key: the ledger's own department column when filled, else the first configured department
@@ -344,6 +358,11 @@ fn unit_result(
         towers: BTreeMap::new(),
         departments: Vec::new(),
         suppliers: Vec::new(),
+        central_labour_towers: BTreeMap::new(),
+        digitalisation_cost: Kr(0),
+        digitalisation_investment: Kr(0),
+        investment: Kr(0),
+        it_investment: BTreeMap::new(),
     };
     let mut departments: BTreeMap<String, DepartmentResult> = BTreeMap::new();
     let mut suppliers: BTreeMap<(String, &'static str), (i64, u64)> = BTreeMap::new();
@@ -377,7 +396,25 @@ fn unit_result(
         let fired = r.rules_fired.entry(d.rule_id.clone()).or_insert((Kr(0), 0));
         fired.0 += amount;
         fired.1 += lines;
+        let digitalisation = !input.digitalisation.is_empty()
+            && !key.cost_centre.is_empty()
+            && crate::rules::pattern::any_code(input.digitalisation, &key.cost_centre);
         match scope {
+            Scope::Excluded if d.kind == Some(AccountKind::Investment) => {
+                // The exclusion's reason stays the account class; an IT rule only says which pool.
+                r.excluded += amount;
+                r.investment += amount;
+                *r.excluded_by
+                    .entry("accounts.investment".into())
+                    .or_default() += amount;
+                if digitalisation {
+                    r.digitalisation_investment += amount;
+                }
+                if d.it {
+                    let pool = d.pool.unwrap_or(Pool::Other);
+                    *r.it_investment.entry(pool.name()).or_default() += amount;
+                }
+            }
             Scope::Excluded => {
                 r.excluded += amount;
                 *r.excluded_by.entry(d.rule_id.clone()).or_default() += amount;
@@ -412,6 +449,9 @@ fn unit_result(
                     let tower = d.tower.map(|t| t.name()).unwrap_or(UNASSIGNED_TOWER);
                     let t = r.towers.entry(tower).or_default();
                     let p = dept.pools.entry(pool_name).or_default();
+                    if central && pool_name == Pool::InternalLabor.name() {
+                        *r.central_labour_towers.entry(tower).or_default() += amount;
+                    }
                     if central {
                         t.central += amount;
                         p.central += amount;
@@ -427,6 +467,9 @@ fn unit_result(
                         e.0 += amount;
                         e.1 += lines;
                     }
+                }
+                if is_cost && digitalisation {
+                    r.digitalisation_cost += amount;
                 }
                 if is_cost {
                     r.total_cost += amount;

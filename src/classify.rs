@@ -103,6 +103,8 @@ pub struct MunicipalityKeys {
     pub central_it: Vec<CodePattern>,
     /// Extra internal counterpart patterns.
     pub internal_counterparts: Vec<CodePattern>,
+    /// Cost centres of IT staff outside central IT (`staff_it`): their Internal Labor is IT.
+    pub staff_it: Vec<CodePattern>,
 }
 
 impl From<&Municipality> for MunicipalityKeys {
@@ -110,6 +112,7 @@ impl From<&Municipality> for MunicipalityKeys {
         MunicipalityKeys {
             central_it: m.central_it.clone(),
             internal_counterparts: m.internal_counterparts.clone(),
+            staff_it: m.sundsvall.staff_it.clone(),
         }
     }
 }
@@ -142,6 +145,9 @@ pub fn decide_among(
         Some(kind) if kind.is_excluded() => {
             d.scope = Scope::Excluded;
             d.rule_id = format!("accounts.{}", kind.key());
+            if kind == AccountKind::Investment {
+                investment(rules, k, candidates, &mut d);
+            }
             return d;
         }
         Some(kind) => kind,
@@ -205,6 +211,16 @@ pub fn decide_among(
             d.pool = Some(Pool::Other);
         }
     }
+    // Sundsvall's third category: IT staff outside central IT, named by cost centre in the run config.
+    if !k.central_it
+        && !d.it
+        && d.pool == Some(Pool::InternalLabor)
+        && !k.cost_centre.is_empty()
+        && any_code(&muni.staff_it, k.cost_centre)
+    {
+        d.it = true;
+        d.rule_id = "config.staff_it".into();
+    }
     if kind == AccountKind::Depreciation && d.sub_pool.is_none() {
         d.sub_pool = Some(SubPool::Depreciation);
     }
@@ -223,6 +239,30 @@ pub fn decide_among(
         }
     }
     d
+}
+
+/// An investment line (excluded from operating cost either way) that an IT rule takes is IT investment in that
+/// rule's pool: the decision keeps scope `excluded` but carries the rule's id, pool, tower and `it`. Other
+/// investment lines keep `accounts.investment` and no pool.
+fn investment(rules: &RuleSet, k: &KeyView<'_>, candidates: Option<&[usize]>, d: &mut Decision) {
+    let first = match candidates {
+        Some(c) => rules.first_match_among(k, c),
+        None => rules.matching(k).next(),
+    };
+    if let Some(rule) = first {
+        if let Outcome::Classify {
+            pool,
+            tower,
+            it: true,
+            ..
+        } = &rule.then
+        {
+            d.rule_id = rule.id.clone();
+            d.pool = Some(*pool);
+            d.tower = *tower;
+            d.it = true;
+        }
+    }
 }
 
 /// The key columns classification reads, for a rule set and a run's units.

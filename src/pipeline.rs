@@ -185,6 +185,7 @@ pub fn run(mut config: RunConfig) -> Result<RunResult> {
             users: m.users,
             devices: m.devices,
             departments: &m.departments,
+            digitalisation: &m.sundsvall.digitalisation,
         })
         .collect();
     let mut municipalities = aggregate(&classified, &suspects, &agg_inputs, config.denominator)?;

@@ -91,6 +91,7 @@ pub fn run(a: ExplainArgs) -> Result<()> {
     let muni = MunicipalityKeys {
         central_it: central,
         internal_counterparts: Vec::new(),
+        staff_it: Vec::new(),
     };
     let key = OwnedKey::new(&line, &rules);
     let decision = decide(&rules, &scope_pools, &muni, &key.view(&rules, &muni));

@@ -2,8 +2,13 @@
 //! cost of raising each municipality to a target share (the Dalsland table).
 
 pub mod anonymise;
+pub mod diagnostics;
+pub mod hybrid_key;
+pub mod investment;
+pub mod maturity;
 pub mod mix;
 pub mod quality;
+pub mod sundsvall;
 pub mod suppliers;
 pub mod trends;
 pub mod view;
@@ -229,6 +234,51 @@ pub struct Analyses {
     pub trends: trends::Trends,
     /// Data quality.
     pub quality: quality::Quality,
+    /// IT investment beside operating IT (issue 13, item 4).
+    pub investment: investment::Investment,
+    /// Pool diagnostics, drivers and size correlation (A2, A6; issue 13, item 2).
+    pub diagnostics: diagnostics::Diagnostics,
+    /// IT share beside DiMiOS maturity (A20), when a maturity file is configured.
+    pub maturity: Option<maturity::Maturity>,
+    /// Sundsvall's measures (A11–A13, A15), for the units that give their inputs.
+    pub sundsvall: sundsvall::Sundsvall,
+    /// The joint organisation's hybrid key (A17), when `base_share` is configured (not when anonymised).
+    pub hybrid_key: Option<hybrid_key::HybridResult>,
+    /// The benchmark's numerator (what the pool shares of the diagnostics are of).
+    pub numerator: Numerator,
+}
+
+/// The benchmark's rows as the diagnostics see them: the numerator per pool (central IT, or central and outside
+/// IT, as the benchmark compares) and the population.
+pub fn diagnostic_units(
+    bench: &Benchmark,
+    sel: &[&MunicipalityResult],
+    labels: &[String],
+) -> Vec<diagnostics::Unit> {
+    bench
+        .rows
+        .iter()
+        .zip(sel)
+        .zip(labels)
+        .map(|((row, r), label)| diagnostics::Unit {
+            label: label.clone(),
+            it_cost: row.it_cost,
+            denominator_value: row.denominator_value,
+            share: row.share,
+            pools: r
+                .pools
+                .iter()
+                .map(|(p, s)| {
+                    let v = match bench.numerator {
+                        Numerator::CentralIt => s.central.0,
+                        Numerator::It => s.central.0 + s.outside.0,
+                    };
+                    (*p, Kr(v))
+                })
+                .collect(),
+            population: r.population,
+        })
+        .collect()
 }
 
 /// The municipalities the benchmark covers: those of `year`, or all.
@@ -270,5 +320,54 @@ pub fn analyse(
             .map(|j| whatif::joint_org(j, &sel, &labels, &drivers)),
         trends: trends::trends(results, config.numerator),
         quality: quality::quality(results, &ids, rules, a.annualise),
+        investment: investment::investment(&sel, &labels),
+        maturity: a.maturity.as_ref().map(|m| {
+            let units: Vec<(String, String, Option<i32>, Option<f64>)> = bench
+                .rows
+                .iter()
+                .zip(&labels)
+                .map(|(row, l)| (l.clone(), row.name.clone(), row.year, row.share))
+                .collect();
+            maturity::maturity(m, &units)
+        }),
+        sundsvall: sundsvall::sundsvall(
+            &sel,
+            &labels,
+            &sel.iter()
+                .map(|r| {
+                    config
+                        .municipalities
+                        .iter()
+                        .find(|m| m.name == r.name && (m.year.is_none() || m.year == r.year))
+                        .map(|m| &m.sundsvall)
+                })
+                .collect::<Vec<_>>(),
+            &config.scope_name,
+        ),
+        hybrid_key: a.joint_org.as_ref().filter(|_| !a.anonymise).and_then(|j| {
+            let key = j.hybrid.as_ref()?;
+            let today: Vec<i64> = sel.iter().map(|r| r.central_it_cost.0).collect();
+            let cost = j.cost_ore.unwrap_or_else(|| today.iter().sum());
+            let slot = match key.consumption {
+                crate::config::analysis::AllocationBasis::Population => 0,
+                crate::config::analysis::AllocationBasis::Employees => 1,
+                crate::config::analysis::AllocationBasis::Users => 2,
+                _ => 3,
+            };
+            let values: Vec<u64> = drivers.iter().map(|d| d[slot].unwrap_or(0)).collect();
+            Some(hybrid_key::hybrid(
+                &j.label, key, cost, &labels, &values, &today,
+            ))
+        }),
+        numerator: bench.numerator,
+        diagnostics: diagnostics::diagnostics(
+            &diagnostic_units(bench, &sel, &labels),
+            &bench
+                .references
+                .iter()
+                .filter(|r| r.comparable)
+                .map(|r| (r.label.as_str(), r.share_ppm as f64 / 1e6))
+                .collect::<Vec<_>>(),
+        ),
     }
 }

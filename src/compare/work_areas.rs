@@ -1,7 +1,10 @@
-//! Towers and work areas of central IT. Towers come from the rules (a rule's `tower`); central IT cost that no rule
-//! gave a tower is spread over the four work areas by the municipality's allocation keys (the IT manager's staff
-//! split), and what no key covers stays "unallocated" — never spread silently. Run = Infrastruktur +
-//! Slutanvändartjänster; development = Applikationsverksamhet + Styra och stödja.
+//! Towers and work areas of central IT, as the studies did them (A5, M7; issue 13, item 6). The allocation keys
+//! (the IT manager's answers on which area each employee works in) spread central IT's *labour*: all of its Internal
+//! Labor, whatever tower a rule gave it. Every other pool keeps the tower its rules gave (telephony is an end-user
+//! service: the default rules give it the End User tower), or stays unallocated ("Ej fördelat") — never spread
+//! silently. Without keys, the labour stays unallocated too. The group mean is over the units that have keys
+//! (a unit without them has no labour split to compare). Run = Infrastruktur + Slutanvändartjänster; development =
+//! Applikationsverksamhet + Styra och stödja.
 
 use crate::aggregate::{MunicipalityResult, UNASSIGNED_TOWER};
 use crate::config::analysis::{AllocationKey, WorkArea};
@@ -13,9 +16,9 @@ use crate::rules::taxonomy::Tower;
 pub struct AreaAmount {
     /// Work area.
     pub area: WorkArea,
-    /// Central IT cost with a tower from the rules in this area.
+    /// Central IT cost other than Internal Labor with a tower from the rules in this area.
     pub from_rules: Kr,
-    /// Central IT cost without a tower, given to this area by the allocation keys.
+    /// Central IT's Internal Labor given to this area by the allocation keys.
     pub from_keys: Kr,
     /// from_rules + from_keys.
     pub total: Kr,
@@ -32,7 +35,8 @@ pub struct WorkAreaResult {
     pub central_it_cost: Kr,
     /// The four areas.
     pub areas: Vec<AreaAmount>,
-    /// Central IT cost in no area (no tower from the rules and no key, or the keys' shares sum below 100 %).
+    /// Central IT cost in no area: other pools without a tower, labour without keys, or the keys' shares summing
+    /// below 100 %.
     pub unallocated: Kr,
     /// Infrastruktur + Slutanvändartjänster.
     pub run: Kr,
@@ -62,9 +66,9 @@ pub struct TowerAmount {
 pub struct WorkAreas {
     /// Per municipality.
     pub municipalities: Vec<WorkAreaResult>,
-    /// Mean over municipalities of each area's share of central IT cost.
+    /// Mean over the municipalities with allocation keys of each area's share of central IT cost.
     pub group_mean: Vec<(WorkArea, f64)>,
-    /// Mean run share.
+    /// Mean run share over the municipalities with allocation keys.
     pub group_run_share: Option<f64>,
     /// IT cost per tower and municipality (rules only).
     pub towers: Vec<TowerAmount>,
@@ -77,6 +81,7 @@ pub fn work_areas(
     keys: &[AllocationKey],
 ) -> WorkAreas {
     let mut municipalities = Vec::new();
+    let mut has_keys = Vec::new();
     let mut towers = Vec::new();
     for (r, label) in results.iter().zip(labels) {
         for t in Tower::ALL
@@ -93,18 +98,17 @@ pub fn work_areas(
                 });
             }
         }
+        // Other pools keep their rules' towers; Internal Labor is spread by the keys whatever its tower.
+        let labour_in = |tower: &str| r.central_labour_towers.get(tower).map(|k| k.0).unwrap_or(0);
         let mut from_rules = [0i64; 4];
         for t in Tower::ALL {
             if let Some(s) = r.towers.get(t.name()) {
                 let a = WorkArea::of_tower(*t);
-                from_rules[WorkArea::ALL.iter().position(|x| *x == a).unwrap_or(0)] += s.central.0;
+                from_rules[WorkArea::ALL.iter().position(|x| *x == a).unwrap_or(0)] +=
+                    s.central.0 - labour_in(t.name());
             }
         }
-        let unassigned = r
-            .towers
-            .get(UNASSIGNED_TOWER)
-            .map(|s| s.central.0)
-            .unwrap_or(0);
+        let labour: i64 = r.central_labour_towers.values().map(|k| k.0).sum();
         // Keys for this name and year, else for this name without a year.
         let own: Vec<&AllocationKey> = {
             let exact: Vec<&AllocationKey> = keys
@@ -128,7 +132,7 @@ pub fn work_areas(
         } else if own.is_empty() {
             weights[4] = 1;
         }
-        let from_keys = crate::money::allocate(unassigned, &weights);
+        let from_keys = crate::money::allocate(labour, &weights);
         let central = r.central_it_cost.0;
         let areas: Vec<AreaAmount> = WorkArea::ALL
             .iter()
@@ -151,6 +155,7 @@ pub fn work_areas(
             .filter(|a| !a.area.is_run())
             .map(|a| a.total.0)
             .sum();
+        has_keys.push(!own.is_empty());
         municipalities.push(WorkAreaResult {
             municipality: label.clone(),
             central_it_cost: r.central_it_cost,
@@ -163,7 +168,12 @@ pub fn work_areas(
         });
     }
     let mean = |f: &dyn Fn(&WorkAreaResult) -> Option<f64>| {
-        let v: Vec<f64> = municipalities.iter().filter_map(f).collect();
+        let v: Vec<f64> = municipalities
+            .iter()
+            .zip(&has_keys)
+            .filter(|(_, k)| **k)
+            .filter_map(|(m, _)| f(m))
+            .collect();
         (!v.is_empty()).then(|| v.iter().sum::<f64>() / v.len() as f64)
     };
     let group_mean = WorkArea::ALL

@@ -24,6 +24,8 @@ pub struct AnalysisConfig {
     pub allocation_keys: Vec<AllocationKey>,
     /// Scale ledgers with missing months to twelve months in an extra, labelled column.
     pub annualise: bool,
+    /// DiMiOS maturity scores to set beside the shares (A20).
+    pub maturity: Option<super::maturity::MaturityConfig>,
 }
 
 impl Default for AnalysisConfig {
@@ -37,6 +39,7 @@ impl Default for AnalysisConfig {
             joint_org: None,
             allocation_keys: Vec::new(),
             annualise: false,
+            maturity: None,
         }
     }
 }
@@ -75,6 +78,19 @@ pub struct JointOrg {
     pub cost_ore: Option<i64>,
     /// The keys to compare.
     pub keys: Vec<AllocationBasis>,
+    /// Dalsland's hybrid key (A17), when `base_share` is given: base IT shared equally, the rest by use.
+    pub hybrid: Option<HybridKey>,
+}
+
+/// Dalsland's hybrid key (004:803-848): a base fraction of the joint cost shared equally ("delas i lika delar"),
+/// the rest charged by use (users or devices, 004:769-770). The base fraction has no default: it is a political
+/// choice the config must state (`base_share = "40%"`).
+#[derive(Debug, Clone, Copy)]
+pub struct HybridKey {
+    /// The base fraction, parts per million.
+    pub base_share_ppm: i64,
+    /// The consumption key: users or devices (or employees, population).
+    pub consumption: AllocationBasis,
 }
 
 /// A key for splitting a joint cost.

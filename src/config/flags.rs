@@ -174,6 +174,7 @@ impl Municipality {
             employees: None,
             users: None,
             devices: None,
+            sundsvall: Default::default(),
         }
     }
 }

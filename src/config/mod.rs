@@ -3,6 +3,8 @@
 
 pub mod analysis;
 pub mod flags;
+pub mod maturity;
+pub mod sundsvall;
 
 use crate::error::{Error, Result};
 use crate::ingest::columns::Field;
@@ -209,6 +211,8 @@ pub struct Municipality {
     pub users: Option<u64>,
     /// Devices (computers), for the joint-organisation keys.
     pub devices: Option<u64>,
+    /// Sundsvall's measures' inputs (turnover, FTE, digitalisation, staff_it, uplift).
+    pub sundsvall: sundsvall::SundsvallInputs,
 }
 
 /// Everything a run needs besides the ledgers' content.
@@ -310,6 +314,14 @@ struct RawConfig {
     savings: Vec<RawSavings>,
     joint_org: Option<RawJointOrg>,
     csv_dialect: Option<String>,
+    maturity: Option<RawMaturity>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMaturity {
+    file: String,
+    dimension: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -327,6 +339,8 @@ struct RawJointOrg {
     label: Option<String>,
     cost: Option<toml::Value>,
     keys: Vec<String>,
+    base_share: Option<toml::Value>,
+    consumption: Option<String>,
 }
 
 /// Reads kronor written as an integer, a float or a string (`"45 939 995"`, `"1 234,50"`) into öre.
@@ -374,6 +388,16 @@ struct RawMunicipality {
     employees: Option<u64>,
     users: Option<u64>,
     devices: Option<u64>,
+    omslutning: Option<toml::Value>,
+    fte_it: Option<toml::Value>,
+    fte_digitalisation: Option<toml::Value>,
+    fte_temporary: Option<toml::Value>,
+    fte_total: Option<toml::Value>,
+    #[serde(default)]
+    digitalisation: Vec<String>,
+    #[serde(default)]
+    staff_it: Vec<String>,
+    uplift: Option<toml::Value>,
 }
 
 /// Reads a share written as `"2.5%"`, `0.025` or `2.5` … numbers above 1 are refused as ambiguous unless a string
@@ -617,7 +641,54 @@ pub fn load(path: &Path) -> Result<RunConfig> {
                     .map_err(|e| bad(format!("municipality '{}': departments: {e}", m.name)))
             })
             .collect::<Result<Vec<_>>>()?;
+        let sundsvall = {
+            let name = &m.name;
+            let fte = |key: &str, v: &Option<toml::Value>| -> Result<Option<f64>> {
+                v.as_ref()
+                    .map(|v| {
+                        sundsvall::fte(v)
+                            .map_err(|e| bad(format!("municipality '{name}': {key}: {e}")))
+                    })
+                    .transpose()
+            };
+            let s = sundsvall::SundsvallInputs {
+                omslutning_ore: m
+                    .omslutning
+                    .as_ref()
+                    .map(|v| {
+                        kronor_from_value(v)
+                            .map_err(|e| bad(format!("municipality '{name}': omslutning: {e}")))
+                    })
+                    .transpose()?,
+                fte_it: fte("fte_it", &m.fte_it)?,
+                fte_digitalisation: fte("fte_digitalisation", &m.fte_digitalisation)?,
+                fte_temporary: fte("fte_temporary", &m.fte_temporary)?,
+                fte_total: fte("fte_total", &m.fte_total)?,
+                digitalisation: parse_codes(&m.digitalisation)
+                    .map_err(|e| bad(format!("municipality '{name}': digitalisation: {e}")))?,
+                digitalisation_raw: split_codes(&m.digitalisation),
+                staff_it: parse_codes(&m.staff_it)
+                    .map_err(|e| bad(format!("municipality '{name}': staff_it: {e}")))?,
+                uplift_ppm: m
+                    .uplift
+                    .as_ref()
+                    .map(|v| {
+                        share_from_value(v)
+                            .map_err(|e| bad(format!("municipality '{name}': uplift: {e}")))
+                    })
+                    .transpose()?,
+            };
+            if let (Some(d), Some(t)) = (s.fte_digitalisation, s.fte_temporary) {
+                if t > d {
+                    return Err(bad(format!(
+                        "municipality '{name}': fte_temporary ({t}) is more than fte_digitalisation ({d}); temporary staff are counted within the digitalisation FTE"
+                    )));
+                }
+            }
+            s
+        };
         municipalities.push(Municipality {
+            sundsvall,
             name: m.name,
             year: m.year,
             ledgers: m.ledgers.iter().map(|l| base.join(l)).collect(),
@@ -725,13 +796,85 @@ pub fn load(path: &Path) -> Result<RunConfig> {
                 Some(kronor_from_value(v).map_err(|e| bad(format!("joint_org: cost: {e}")))?)
             }
         };
+        let hybrid = match (&j.base_share, &j.consumption) {
+            (None, None) => None,
+            (None, Some(_)) => {
+                return Err(bad(
+                    "joint_org: consumption is given but base_share is not; the hybrid key needs the base fraction shared equally (base_share = \"40%\"; there is no default)".into(),
+                ))
+            }
+            (Some(v), c) => {
+                let base_share_ppm = share_from_value(v)
+                    .map_err(|e| bad(format!("joint_org: base_share: {e}")))?;
+                if !(0..=1_000_000).contains(&base_share_ppm) {
+                    return Err(bad("joint_org: base_share must be between 0 % and 100 %".into()));
+                }
+                let raw = c.as_deref().unwrap_or("");
+                let consumption = analysis::AllocationBasis::parse(raw)
+                    .filter(|k| *k != analysis::AllocationBasis::Equal)
+                    .ok_or_else(|| {
+                        bad(format!(
+                            "joint_org: consumption = '{raw}'; the hybrid key charges use by users or devices (or employees, population): expected consumption = \"users\" or \"devices\""
+                        ))
+                    })?;
+                let missing: Vec<&str> = municipalities
+                    .iter()
+                    .filter(|m| {
+                        match consumption {
+                            analysis::AllocationBasis::Population => m.population,
+                            analysis::AllocationBasis::Employees => m.employees,
+                            analysis::AllocationBasis::Users => m.users,
+                            _ => m.devices,
+                        }
+                        .is_none()
+                    })
+                    .map(|m| m.name.as_str())
+                    .collect();
+                if !missing.is_empty() {
+                    return Err(bad(format!(
+                        "joint_org: the hybrid key's consumption '{}' needs {} = … for {}",
+                        consumption.key(),
+                        consumption.key(),
+                        missing.join(", ")
+                    )));
+                }
+                Some(analysis::HybridKey {
+                    base_share_ppm,
+                    consumption,
+                })
+            }
+        };
         analysis.joint_org = Some(analysis::JointOrg {
+            hybrid,
             label: j
                 .label
                 .clone()
                 .unwrap_or_else(|| "Joint IT organisation".into()),
             cost_ore,
             keys,
+        });
+    }
+    if let Some(mt) = &raw.maturity {
+        let scores = maturity::read_maturity(&base.join(&mt.file))?;
+        if let Some(d) = &mt.dimension {
+            if !scores
+                .iter()
+                .any(|s| s.dimension.trim().eq_ignore_ascii_case(d.trim()))
+            {
+                let mut known: Vec<&str> = scores.iter().map(|s| s.dimension.as_str()).collect();
+                known.sort_unstable();
+                known.dedup();
+                return Err(bad(format!(
+                    "maturity: dimension '{d}' is not in {}; it has {}",
+                    mt.file,
+                    known.join(", ")
+                )));
+            }
+        }
+        analysis.maturity = Some(maturity::MaturityConfig {
+            scores,
+            dimension: mt.dimension.clone(),
+            file: mt.file.clone(),
         });
     }
     if let Some(k) = &raw.allocation_keys {

@@ -859,6 +859,10 @@ pools = ["Outside Services", "Hardware", "Telecom", "External Labor"]
 [joint_org]
 label = "Gemensam IT-organisation Dalsland"
 keys = ["equal", "population"]
+# Dalsland's hybrid key (A17): base IT shared equally, the rest by use. The base fraction is a choice, not a study
+# figure (40 % is an example); the study names users or computers as the use, this sample has only population.
+base_share = "40%"
+consumption = "population"
 
 # Each reference says what it measures; it is counted and drawn only beside shares measured the same way.
 # The study compared the IT unit's cost (central IT) with the national average of all IT / net cost: declared

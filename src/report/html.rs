@@ -94,7 +94,7 @@ struct Section {
 }
 
 /// The sections of the report, in order (the navigation bar lists them).
-const SECTIONS: [Section; 10] = [
+const SECTIONS: [Section; 14] = [
     Section {
         id: "summary",
         sv: "Sammanfattning",
@@ -118,6 +118,30 @@ const SECTIONS: [Section; 10] = [
         sv: "Inom/utanför central IT",
         en: "Inside/outside central IT",
         body: inside,
+    },
+    Section {
+        id: "diagnostics",
+        sv: "Varför sticker någon ut?",
+        en: "Why a unit stands out",
+        body: diagnostics,
+    },
+    Section {
+        id: "investment",
+        sv: "IT-investeringar",
+        en: "IT investment",
+        body: investment,
+    },
+    Section {
+        id: "sundsvall",
+        sv: "Sundsvalls mått",
+        en: "Sundsvall's measures",
+        body: sundsvall,
+    },
+    Section {
+        id: "maturity",
+        sv: "Mognad",
+        en: "Maturity",
+        body: maturity,
     },
     Section {
         id: "work-areas",
@@ -603,8 +627,8 @@ fn work_areas(o: &mut String, c: &Ctx<'_>) {
         o,
         r#"<p class="note">{}</p>"#,
         l.t(
-            "Torn från reglerna; central IT-kostnad utan torn fördelas med kommunens fördelningsnycklar (IT-chefens personalfördelning). Det som ingen nyckel täcker visas som ej fördelat. Drift = Infrastruktur + Slutanvändartjänster.",
-            "Towers from the rules; central IT cost without a tower is spread by the municipality's allocation keys (the IT manager's staff split). What no key covers is shown as unallocated. Run = Infrastructure + End-user services.",
+            "Som studierna: fördelningsnycklarna (IT-chefens personalfördelning) fördelar central IT:s egen personal (all Intern arbetskraft, vilket torn en regel än gav den); övriga poster behåller tornet från reglerna (telefoni hör till Slutanvändartjänster) eller visas som ej fördelat. Gruppens medel gäller organisationer med nycklar. Drift = Infrastruktur + Slutanvändartjänster.",
+            "As the studies did: the allocation keys (the IT manager's staff split) spread central IT's own staff (all Internal Labor, whatever tower a rule gave it); other pools keep the tower from the rules (telephony belongs to End-user services) or are shown as unallocated. The group mean is over organisations with keys. Run = Infrastructure + End-user services.",
         )
     );
     table_html(o, r, l, tables::run_development(r, l));
@@ -681,6 +705,32 @@ fn what_if(o: &mut String, c: &Ctx<'_>) {
     }
     table_html(o, r, l, tables::savings(r, l));
     table_html(o, r, l, tables::joint_org(r, l));
+    hybrid_key(o, c);
+}
+
+/// The joint organisation's hybrid key (A17): base shared equally, the rest by use; with the studies' caution.
+fn hybrid_key(o: &mut String, c: &Ctx<'_>) {
+    let (r, l) = (c.r, c.l);
+    let Some(h) = &r.analyses.hybrid_key else {
+        return;
+    };
+    let _ = write!(
+        o,
+        r#"<p><b>{}</b>: {} {}: {} kr {} {} kr {} {}.</p><p class="note">{}</p>"#,
+        esc(l.t("Hybridnyckel", "Hybrid key")),
+        pct(h.base_share),
+        l.t("bas delas lika", "base shared equally"),
+        format_kr(h.base_total.0),
+        l.t("· förbrukning", "· consumption"),
+        format_kr(h.consumption_total.0),
+        l.t("efter", "by"),
+        esc(&tables::key_label(l, h.consumption_key)),
+        l.t(
+            "Dalslands förslag: bas-IT delas lika, förbrukning debiteras efter användning. Sundsvall och DiMiOS avråder från användningsbaserad debitering; jämför med de andra nycklarna.",
+            "Dalsland's proposal: base IT shared equally, consumption charged by use. Sundsvall and DiMiOS advise against usage-based charging; compare with the other keys.",
+        )
+    );
+    table_html(o, r, l, tables::hybrid_key(r, l));
 }
 
 /// The cost of raising each municipality to the target share: the bars and the total's arithmetic (A9); nothing
@@ -940,4 +990,173 @@ pub(crate) fn den_label(r: &RunResult, l: Lang) -> String {
         ),
     }
     .to_string()
+}
+
+/// Why a unit stands out (A2, A6): the drivers of every unit above a reference line or the group's Q3 in words,
+/// the pool diagnostics and the correlation with size.
+fn diagnostics(o: &mut String, c: &Ctx<'_>) {
+    let (r, l) = (c.r, c.l);
+    let d = &r.analyses.diagnostics;
+    if d.drivers.is_empty() {
+        let _ = write!(
+            o,
+            r#"<p class="note">{}</p>"#,
+            l.t(
+                "Ingen organisation ligger över en jämförbar referenslinje eller gruppens tredje kvartil.",
+                "No organisation is above a comparable reference line or the group's third quartile.",
+            )
+        );
+    }
+    // Anonymised: a letter's amounts are withheld (report::withhold); its shares stay.
+    let withhold = Withhold::of(r);
+    for x in &d.drivers {
+        let hidden = withhold.as_ref().is_some_and(|w| w.unit(&x.municipality));
+        let excess = if hidden {
+            Withhold::text(l).to_string()
+        } else {
+            format!("{} kr", format_kr(x.excess.0))
+        };
+        let _ = write!(
+            o,
+            "<p><b>{}</b> {} {}: {}</p><ul>",
+            esc(&x.municipality),
+            pct(x.share),
+            l.t(
+                "ligger över gruppens median med",
+                "is above the group median by",
+            ),
+            esc(&excess)
+        );
+        for p in &x.drivers {
+            let text = l.t(&p.text_sv, &p.text_en);
+            // The sentence ends with ": +x kr"; a letter keeps the shares and loses the amount.
+            let text = match (hidden, text.rfind(": +")) {
+                (true, Some(i)) => format!("{}: {}", &text[..i], Withhold::text(l)),
+                _ => text.to_string(),
+            };
+            let _ = write!(o, "<li>{}</li>", esc(&text));
+        }
+        o.push_str("</ul>");
+        if !x.covers_half {
+            let _ = write!(
+                o,
+                r#"<p class="note">{}</p>"#,
+                l.t(
+                    "Ingen poolavvikelse förklarar hälften av överskottet: skillnaden ligger i nivån, inte i fördelningen.",
+                    "No pool deviation explains half of the excess: the difference is in the level, not in the mix.",
+                )
+            );
+        }
+    }
+    let _ = write!(
+        o,
+        r#"<p class="note">{}</p>"#,
+        l.t(
+            "Avvikelse = (organisationens andel av IT − gruppens median) × organisationens IT-kostnad. Skillnader kan bero på konteringsrutiner (Fyrbodal): läs dem som frågor, inte som domar.",
+            "Deviation = (the organisation's share of IT − the group median) × its IT cost. Differences may come from booking routines (Fyrbodal): read them as questions, not verdicts.",
+        )
+    );
+    table_html(o, r, l, tables::drivers(r, l));
+    table_html(o, r, l, tables::size_correlation(r, l));
+    table_html(o, r, l, tables::pool_diagnostics(r, l));
+}
+
+/// IT investment beside operating IT, shares excluding and including it (issue 13, item 4; Sundsvall).
+fn investment(o: &mut String, c: &Ctx<'_>) {
+    let (r, l) = (c.r, c.l);
+    let _ = write!(
+        o,
+        r#"<p class="note">{}</p>"#,
+        l.t(
+            "IT köpt på investeringskonton (Kommun-Bas 40, t.ex. 4023 Datorer) är inte driftkostnad och ingår aldrig i jämförelsen. Andel inkl. investeringar = (IT-driftkostnad + IT-investeringar) / (nämnaren + alla investeringar).",
+            "IT bought on investment accounts (Kommun-Bas 40, e.g. 4023 Datorer) is not operating cost and never part of the benchmark. Share incl. investment = (operating IT + IT investment) / (the denominator + all investment).",
+        )
+    );
+    table_html(o, r, l, tables::it_investment(r, l));
+    table_html(o, r, l, tables::it_investment_pools(r, l));
+}
+
+/// Sundsvall's measures (A11–A13, A15), with the scope they were counted with; a note when no input is given.
+fn sundsvall(o: &mut String, c: &Ctx<'_>) {
+    let (r, l) = (c.r, c.l);
+    let sv = &r.analyses.sundsvall;
+    if sv.rows.is_empty() {
+        let _ = write!(
+            o,
+            r#"<p class="note">{}</p>"#,
+            l.t(
+                "Inga av Sundsvalls indata (omslutning, årsarbetare, digitalisering, staff_it, påslag) är angivna i körningens konfiguration.",
+                "None of Sundsvall's inputs (omslutning, FTE, digitalisation, staff_it, uplift) is given in the run's config.",
+            )
+        );
+        return;
+    }
+    let _ = write!(
+        o,
+        r#"<p class="note">{} <b>{}</b>. {}</p>"#,
+        l.t("IT räknad med omfånget", "IT counted with the scope"),
+        esc(&scope_label(r, l)),
+        l.t(
+            "Sundsvall räknar fyra kategorier (central IT, extern IT i förvaltningar och bolag, lokal IT-personal, skugg-IT): multiplikatorn total IT / central IT betyder det den säger först med det breda omfånget och staff_it. Digitalisering hålls isär från IT, som Sundsvall begär.",
+            "Sundsvall counts four categories (central IT, external IT in departments and companies, local IT staff, shadow IT): the multiplier total IT / central IT means what it says only with the wide scope and staff_it. Digitalisation is kept apart from IT, as Sundsvall asks.",
+        )
+    );
+    table_html(o, r, l, tables::sundsvall(r, l));
+}
+
+/// IT share against DiMiOS maturity (A20): the scatter, the correlation with n and the studies' caveat; a note
+/// when no maturity file is configured.
+fn maturity(o: &mut String, c: &Ctx<'_>) {
+    let (r, l) = (c.r, c.l);
+    let Some(m) = &r.analyses.maturity else {
+        let _ = write!(
+            o,
+            r#"<p class="note">{}</p>"#,
+            l.t(
+                "Ingen DiMiOS-fil angiven ([maturity] file = \"dimios.csv\" i körningens konfiguration).",
+                "No DiMiOS file given ([maturity] file = \"dimios.csv\" in the run's config).",
+            )
+        );
+        return;
+    };
+    let x_title = match &m.dimension {
+        Some(d) => format!("{} ({d})", l.t("Mognad", "Maturity")),
+        None => l
+            .t(
+                "Mognad (medel över angivna dimensioner)",
+                "Maturity (mean over the dimensions given)",
+            )
+            .to_string(),
+    };
+    let points: Vec<(String, f64, f64)> = m
+        .points
+        .iter()
+        .map(|p| (p.municipality.clone(), p.maturity, p.share))
+        .collect();
+    if !points.is_empty() {
+        o.push_str(&svg::scatter(
+            l.t(
+                "IT-andel mot digital mognad",
+                "IT share against digital maturity",
+            ),
+            &x_title,
+            c.num,
+            &points,
+        ));
+    }
+    let _ = write!(
+        o,
+        r#"<p><b>{}</b></p><p class="note">{}</p>"#,
+        esc(l.t(&m.correlation.verdict_sv, &m.correlation.verdict_en)),
+        esc(l.t(m.caveat_sv, m.caveat_en))
+    );
+    if !m.without_scores.is_empty() {
+        let _ = write!(
+            o,
+            r#"<p class="note">{} {}</p>"#,
+            l.t("Utan poäng för sitt år:", "Without scores for their year:"),
+            esc(&m.without_scores.join(", "))
+        );
+    }
+    table_html(o, r, l, tables::maturity(r, l));
 }

@@ -7,13 +7,19 @@
 
 mod analyses;
 mod benchmark;
+mod diagnostics;
 mod inputs;
+mod investment;
 mod municipality;
+mod sundsvall;
 
 pub use analyses::*;
 pub use benchmark::*;
+pub use diagnostics::*;
 pub use inputs::*;
+pub use investment::*;
 pub use municipality::*;
+pub use sundsvall::*;
 
 use crate::config::analysis::SavingsBase;
 use crate::config::{Denominator, Numerator};

@@ -424,6 +424,70 @@ pub fn lines(title: &str, series: &[(String, Vec<(i32, f64)>)]) -> String {
     s
 }
 
+/// A scatter plot: x and y with axis titles; each point (label, x, y) is a labelled dot. `y` is a fraction (shown
+/// as a percentage), `x` a plain number (a maturity level).
+pub fn scatter(title: &str, x_title: &str, y_title: &str, points: &[(String, f64, f64)]) -> String {
+    let h = 320.0;
+    let (left, right, top, bottom) = (70.0, 30.0, 16.0, 44.0);
+    let (pw, ph) = (WIDTH - left - right, h - top - bottom);
+    let fold = |f: fn(f64, f64) -> f64, init: f64, pick: fn(&(String, f64, f64)) -> f64| {
+        points.iter().map(pick).fold(init, f)
+    };
+    let (x0, x1) = (
+        fold(f64::min, f64::INFINITY, |p| p.1),
+        fold(f64::max, f64::NEG_INFINITY, |p| p.1),
+    );
+    let y1 = fold(f64::max, 0.0, |p| p.2).max(1e-12) * 1.15;
+    let (x0, x1) = if x1 > x0 {
+        (x0 - 0.25, x1 + 0.25)
+    } else {
+        (x0 - 1.0, x0 + 1.0)
+    };
+    let sx = |x: f64| left + pw * (x - x0) / (x1 - x0);
+    let sy = |y: f64| top + ph * (1.0 - y / y1);
+    let mut s = String::new();
+    open(&mut s, h, title);
+    let _ = write!(
+        s,
+        r##"<line x1="{left}" y1="{}" x2="{}" y2="{}" stroke="#999"/><line x1="{left}" y1="{top}" x2="{left}" y2="{}" stroke="#999"/><text x="{}" y="{}" text-anchor="middle">{}</text><text x="14" y="{}" transform="rotate(-90 14 {})" text-anchor="middle">{}</text><text x="{left}" y="{}" font-size="10">{:.1}</text><text x="{}" y="{}" font-size="10" text-anchor="end">{:.1}</text><text x="{}" y="{}" font-size="10" text-anchor="end">{}</text>"##,
+        top + ph,
+        left + pw,
+        top + ph,
+        top + ph,
+        left + pw / 2.0,
+        h - 8.0,
+        esc(x_title),
+        top + ph / 2.0,
+        top + ph / 2.0,
+        esc(y_title),
+        top + ph + 14.0,
+        x0,
+        left + pw,
+        top + ph + 14.0,
+        x1,
+        left - 4.0,
+        top + 10.0,
+        super::tables::pct(y1)
+    );
+    for (i, (label, x, y)) in points.iter().enumerate() {
+        let _ = write!(
+            s,
+            r#"<circle class="mark" cx="{:.2}" cy="{:.2}" r="5" fill="{}"><title>{}: {:.2} · {}</title></circle><text x="{:.2}" y="{:.2}" font-size="10">{}</text>"#,
+            sx(*x),
+            sy(*y),
+            series_colour(i, label),
+            esc(label),
+            x,
+            super::tables::pct(*y),
+            sx(*x) + 7.0,
+            sy(*y) + 3.0,
+            esc(label)
+        );
+    }
+    s.push_str("</svg>");
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -174,12 +174,19 @@ pub type TableFn = fn(&RunResult, Lang) -> Table;
 
 /// Every table of the report, in report order, by id (the CSV file stem and the HTML table id): each is defined
 /// once, by its function, and rendered as HTML and as CSV from that one definition.
-pub const TABLES: [(&str, TableFn); 19] = [
+pub const TABLES: [(&str, TableFn); 27] = [
     ("benchmark", benchmark),
     ("benchmark_view", benchmark_view),
     ("distribution", distribution),
     ("pools", pools),
     ("inside_outside", inside_outside),
+    ("pool_diagnostics", pool_diagnostics),
+    ("drivers", drivers),
+    ("size_correlation", size_correlation),
+    ("it_investment", it_investment),
+    ("it_investment_pools", it_investment_pools),
+    ("sundsvall", sundsvall),
+    ("maturity", maturity),
     ("departments", departments),
     ("work_areas", work_areas),
     ("run_development", run_development),
@@ -189,6 +196,7 @@ pub const TABLES: [(&str, TableFn); 19] = [
     ("suppliers_shared", suppliers_shared),
     ("savings", savings),
     ("joint_org", joint_org),
+    ("hybrid_key", hybrid_key),
     ("trends", trends),
     ("trend_changes", trend_changes),
     ("data_quality", data_quality),
@@ -986,4 +994,344 @@ pub fn key_label(l: Lang, k: crate::config::analysis::AllocationBasis) -> String
         B::Devices => l.t("Enheter", "Devices"),
     }
     .to_string()
+}
+
+/// IT investment beside operating IT, with the IT share excluding and including investment (issue 13, item 4;
+/// Sundsvall A11/A13).
+pub fn it_investment(r: &RunResult, l: Lang) -> Table {
+    let mut ti = Table::new(
+        "it_investment",
+        l.t(
+            "IT-investeringar bredvid IT-driftkostnad, andel exkl. och inkl. investeringar",
+            "IT investment beside operating IT, share excluding and including investment",
+        ),
+        &[
+            ("municipality", l.t("Kommun", "Municipality")),
+            ("it_cost", l.t("IT-driftkostnad", "Operating IT cost")),
+            ("it_investment", l.t("IT-investeringar", "IT investment")),
+            ("investment", l.t("Alla investeringar", "All investment")),
+            (
+                "it_share_excl",
+                l.t("IT-andel exkl. investeringar", "IT share excl. investment"),
+            ),
+            (
+                "it_share_incl",
+                l.t("IT-andel inkl. investeringar", "IT share incl. investment"),
+            ),
+            (
+                "investment_part_of_it",
+                l.t("Investeringarnas del av IT", "Investment part of IT"),
+            ),
+        ],
+    );
+    for m in &r.analyses.investment.municipalities {
+        ti.rows.push(vec![
+            t(m.municipality.clone()),
+            kr(m.it_cost),
+            kr(m.it_investment),
+            kr(m.investment),
+            Cell::Share(m.it_share_excl),
+            Cell::Share(m.it_share_incl),
+            Cell::Share(m.investment_part_of_it),
+        ]);
+    }
+    ti
+}
+
+/// IT investment per cost pool and municipality (issue 13, item 4).
+pub fn it_investment_pools(r: &RunResult, l: Lang) -> Table {
+    let mut tp = Table::new(
+        "it_investment_pools",
+        l.t(
+            "IT-investeringar per kostnadspool",
+            "IT investment per cost pool",
+        ),
+        &[
+            ("municipality", l.t("Kommun", "Municipality")),
+            ("pool", l.t("Kostnadspool", "Cost pool")),
+            ("amount", l.t("IT-investeringar", "IT investment")),
+        ],
+    );
+    for m in &r.analyses.investment.municipalities {
+        for pool in Pool::ALL {
+            if let Some(k) = m.pools.get(pool.name()) {
+                tp.rows.push(vec![
+                    t(m.municipality.clone()),
+                    t(l.pool(pool.name())),
+                    kr(*k),
+                ]);
+            }
+        }
+    }
+    tp
+}
+
+/// Per pool: the group's mean, median and IQR of the pool's share of IT cost, and each unit's deviation from the
+/// median in percentage points and kronor (A6).
+pub fn pool_diagnostics(r: &RunResult, l: Lang) -> Table {
+    let mut td = Table::new(
+        "pool_diagnostics",
+        l.t(
+            "Kostnadspoolernas andel av IT: gruppens median och spridning, avvikelse per organisation",
+            "Cost pools' share of IT: the group's median and spread, deviation per organisation",
+        ),
+        &[
+            ("pool", l.t("Kostnadspool", "Cost pool")),
+            ("municipality", l.t("Organisation", "Organisation")),
+            ("share", l.t("Andel av IT", "Share of IT")),
+            ("group_mean", l.t("Gruppens medel", "Group mean")),
+            ("group_median", l.t("Gruppens median", "Group median")),
+            ("group_iqr", l.t("Kvartilavstånd", "IQR")),
+            ("deviation_pp", l.t("Avvikelse, %-enheter", "Deviation, pp")),
+            ("deviation", l.t("Avvikelse, kr", "Deviation, kr")),
+        ],
+    );
+    for p in &r.analyses.diagnostics.pools {
+        for u in &p.units {
+            td.rows.push(vec![
+                t(l.pool(p.pool)),
+                t(u.municipality.clone()),
+                Cell::Share(u.share),
+                Cell::Share(p.distribution.mean),
+                Cell::Share(p.distribution.median),
+                Cell::Share(p.iqr),
+                Cell::Num(u.deviation_pp, 1),
+                u.deviation.map(kr).unwrap_or(t("")),
+            ]);
+        }
+    }
+    td
+}
+
+/// The organisations above a comparable reference or above the group's Q3, and the pools that drive them: the
+/// largest positive deviations in kronor until they account for half of the excess over the group median (A2).
+pub fn drivers(r: &RunResult, l: Lang) -> Table {
+    let mut td = Table::new(
+        "drivers",
+        l.t(
+            "Varför en organisation sticker ut: de poster som driver dess överskott",
+            "Why an organisation stands out: the pools that drive its excess",
+        ),
+        &[
+            ("municipality", l.t("Organisation", "Organisation")),
+            ("share", l.t("Andel", "Share")),
+            (
+                "excess",
+                l.t("Över gruppens median, kr", "Above the group median, kr"),
+            ),
+            ("pool", l.t("Kostnadspool", "Cost pool")),
+            ("deviation", l.t("Avvikelse, kr", "Deviation, kr")),
+            ("text", l.t("Förklaring", "Explanation")),
+        ],
+    );
+    for d in &r.analyses.diagnostics.drivers {
+        for x in &d.drivers {
+            td.rows.push(vec![
+                t(d.municipality.clone()),
+                Cell::Share(Some(d.share)),
+                kr(d.excess),
+                t(l.pool(x.pool)),
+                kr(x.deviation),
+                t(l.t(&x.text_sv, &x.text_en).to_string()),
+            ]);
+        }
+    }
+    td
+}
+
+/// Spearman's ρ of the share and of each pool's share of IT with population, with n ("too few to say" under 5;
+/// A6: the studies found no correlation with size).
+pub fn size_correlation(r: &RunResult, l: Lang) -> Table {
+    let mut tc = Table::new(
+        "size_correlation",
+        l.t(
+            "Samband med kommunstorlek (Spearmans ρ mot invånare)",
+            "Relation with size (Spearman's ρ against population)",
+        ),
+        &[
+            ("measure", l.t("Mått", "Measure")),
+            ("n", l.t("n", "n")),
+            ("rho", l.t("ρ", "ρ")),
+            ("verdict", l.t("Slutsats", "Verdict")),
+        ],
+    );
+    for c in &r.analyses.diagnostics.size_correlation {
+        let measure = if c.measure == "share" {
+            l.t(
+                "Andel (jämförelsens mått)",
+                "Share (the benchmark's measure)",
+            )
+            .to_string()
+        } else {
+            format!(
+                "{} {}",
+                l.pool(&c.measure),
+                l.t("andel av IT", "share of IT")
+            )
+        };
+        tc.rows.push(vec![
+            t(measure),
+            Cell::Int(c.n as u64),
+            Cell::Num(c.rho, 2),
+            t(l.t(&c.verdict_sv, &c.verdict_en).to_string()),
+        ]);
+    }
+    tc
+}
+
+/// The joint organisation's hybrid key per member: the equal base part, the consumption part, the sum and today's
+/// central IT (A17; issue 13, item 7).
+pub fn hybrid_key(r: &RunResult, l: Lang) -> Table {
+    let mut th = Table::new(
+        "hybrid_key",
+        l.t(
+            "Hybridnyckel: bas delad lika plus förbrukning",
+            "Hybrid key: base shared equally plus consumption",
+        ),
+        &[
+            ("municipality", l.t("Kommun", "Municipality")),
+            ("base", l.t("Basdel", "Base part")),
+            ("driver", l.t("Förbrukningsvärde", "Consumption value")),
+            (
+                "driver_share",
+                l.t("Andel av förbrukningen", "Share of consumption"),
+            ),
+            ("consumption", l.t("Förbrukningsdel", "Consumption part")),
+            ("amount", l.t("Summa", "Total")),
+            ("today", l.t("Central IT i dag", "Central IT today")),
+            ("difference", l.t("Skillnad", "Difference")),
+        ],
+    );
+    if let Some(h) = &r.analyses.hybrid_key {
+        for row in &h.rows {
+            th.rows.push(vec![
+                t(row.municipality.clone()),
+                kr(row.base),
+                Cell::Int(row.driver),
+                Cell::Share(row.driver_share),
+                kr(row.consumption),
+                kr(row.amount),
+                kr(row.today),
+                kr(row.difference),
+            ]);
+        }
+    }
+    th
+}
+
+/// Sundsvall's measures per unit (A11–A13, A15): IT of turnover, digitalisation in ‰ and of IT incl./excl.
+/// investment, IT FTE in ‰, digitalisation FTE incl./excl. temporary staff, the multiplier, the renewal cycle.
+pub fn sundsvall(r: &RunResult, l: Lang) -> Table {
+    let mut ts = Table::new(
+        "sundsvall",
+        l.t("Sundsvalls mått", "Sundsvall's measures"),
+        &[
+            ("municipality", l.t("Kommun", "Municipality")),
+            ("omslutning", l.t("Omslutning", "Turnover")),
+            (
+                "central_it_share_of_turnover",
+                l.t("Central IT / omslutning", "Central IT / turnover"),
+            ),
+            (
+                "it_share_of_turnover",
+                l.t("IT / omslutning", "IT / turnover"),
+            ),
+            (
+                "digitalisation_cost",
+                l.t("Digitalisering", "Digitalisation"),
+            ),
+            (
+                "digitalisation_permille",
+                l.t(
+                    "Digitalisering, ‰ av omslutning",
+                    "Digitalisation, ‰ of turnover",
+                ),
+            ),
+            (
+                "digitalisation_part_of_it_excl",
+                l.t(
+                    "Digitalisering / IT exkl. inv.",
+                    "Digitalisation / IT excl. inv.",
+                ),
+            ),
+            (
+                "digitalisation_part_of_it_incl",
+                l.t(
+                    "Digitalisering / IT inkl. inv.",
+                    "Digitalisation / IT incl. inv.",
+                ),
+            ),
+            (
+                "it_fte_permille",
+                l.t("IT-årsarbetare, ‰ av alla", "IT FTE, ‰ of all"),
+            ),
+            (
+                "digitalisation_fte_part",
+                l.t("Digitaliseringsårsarbetare / IT", "Digitalisation FTE / IT"),
+            ),
+            (
+                "digitalisation_fte_part_excl_temporary",
+                l.t("… exkl. tillfällig personal", "… excl. temporary staff"),
+            ),
+            (
+                "multiplier",
+                l.t("Total IT / central IT", "Total IT / central IT"),
+            ),
+            (
+                "renewal_cycle_years",
+                l.t(
+                    "Förnyelsecykel, år (1 / påslag)",
+                    "Renewal cycle, years (1 / uplift)",
+                ),
+            ),
+        ],
+    );
+    for x in &r.analyses.sundsvall.rows {
+        ts.rows.push(vec![
+            t(x.municipality.clone()),
+            x.omslutning.map(kr).unwrap_or(t("")),
+            Cell::Share(x.central_it_share_of_turnover),
+            Cell::Share(x.it_share_of_turnover),
+            x.digitalisation_cost.map(kr).unwrap_or(t("")),
+            Cell::Num(x.digitalisation_permille, 1),
+            Cell::Share(x.digitalisation_part_of_it_excl),
+            Cell::Share(x.digitalisation_part_of_it_incl),
+            Cell::Num(x.it_fte_permille, 1),
+            Cell::Share(x.digitalisation_fte_part),
+            Cell::Share(x.digitalisation_fte_part_excl_temporary),
+            Cell::Num(x.multiplier, 2),
+            Cell::Num(x.renewal_cycle_years, 0),
+        ]);
+    }
+    ts
+}
+
+/// IT share beside DiMiOS maturity per unit (A20), and the correlation with n; correlation, not cause.
+pub fn maturity(r: &RunResult, l: Lang) -> Table {
+    let mut tm = Table::new(
+        "maturity",
+        l.t(
+            "IT-andel och digital mognad (DiMiOS)",
+            "IT share and digital maturity (DiMiOS)",
+        ),
+        &[
+            ("municipality", l.t("Organisation", "Organisation")),
+            ("year", l.t("År", "Year")),
+            ("maturity", l.t("Mognad", "Maturity")),
+            ("dimensions", l.t("Dimensioner", "Dimensions")),
+            ("share", l.t("Andel", "Share")),
+        ],
+    );
+    if let Some(m) = &r.analyses.maturity {
+        for p in &m.points {
+            tm.rows.push(vec![
+                t(p.municipality.clone()),
+                year(Some(p.year)),
+                Cell::Num(Some(p.maturity), 2),
+                Cell::Int(p.dimensions as u64),
+                Cell::Share(Some(p.share)),
+            ]);
+        }
+    }
+    tm
 }

@@ -51,7 +51,33 @@ pub fn render(r: &RunResult) -> String {
     }
     o.push('\n');
     benchmark(&mut o, &r.benchmark);
+    drivers(&mut o, r);
     o
+}
+
+/// Why a unit stands out (A2): for every unit above a comparable reference or the group's Q3, the pools that
+/// drive its excess over the group median.
+fn drivers(o: &mut String, r: &RunResult) {
+    let d = &r.analyses.diagnostics;
+    if d.drivers.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        o,
+        "Why it stands out (pools driving the excess over the group median)"
+    );
+    for x in &d.drivers {
+        let _ = writeln!(
+            o,
+            "  {} {}: {} kr above the median share",
+            x.municipality,
+            pct(Some(x.share)),
+            format_kr(x.excess.0)
+        );
+        for p in &x.drivers {
+            let _ = writeln!(o, "    {}", p.text_en);
+        }
+    }
 }
 
 fn line(o: &mut String, label: &str, ore: i64, extra: &str) {

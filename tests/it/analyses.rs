@@ -290,21 +290,42 @@ fn work_areas_come_from_rules_and_allocation_keys() {
             .find(|m| m.municipality == name)
             .unwrap()
     };
-    // Bengtsfors: staff 4 / 5 / 2 / 1 of its central IT cost without a tower.
-    let unassigned = res("Bengtsfors").towers["Unassigned"].central.0;
+    // As the studies did it (issue 13, item 6): the keys spread central IT's labour (all of its Internal Labor,
+    // whatever tower a rule gave it); other pools keep their rules' towers or stay unallocated.
+    let labour = |name: &str| res(name).pools["Internal Labor"].central.0;
+    let non_labour_untowered = |name: &str| {
+        let m = res(name);
+        m.towers["Unassigned"].central.0
+            - m.central_labour_towers
+                .get("Unassigned")
+                .map(|k| k.0)
+                .unwrap_or(0)
+    };
+    // Bengtsfors: staff 4 / 5 / 2 / 1 of its central IT labour.
+    let l = labour("Bengtsfors");
     let b = by("Bengtsfors");
     let keys: Vec<i64> = b.areas.iter().map(|a| a.from_keys.0).collect();
-    assert_eq!(keys.iter().sum::<i64>(), unassigned);
-    assert!((keys[0] as f64 - unassigned as f64 * 4.0 / 12.0).abs() <= 1.0);
-    assert!((keys[3] as f64 - unassigned as f64 / 12.0).abs() <= 1.0);
-    assert_eq!(b.unallocated.0, 0);
-    // Åmål: percentages summing to 95 %: 5 % of the unassigned cost stays unallocated.
-    let unassigned = res("Åmål").towers["Unassigned"].central.0;
-    assert!((by("Åmål").unallocated.0 as f64 - unassigned as f64 * 0.05).abs() <= 1.0);
-    // Färgelanda gave no keys: all of its cost without a tower is unallocated, never spread silently.
+    assert_eq!(keys.iter().sum::<i64>(), l);
+    assert!((keys[0] as f64 - l as f64 * 4.0 / 12.0).abs() <= 1.0);
+    assert!((keys[3] as f64 - l as f64 / 12.0).abs() <= 1.0);
+    assert_eq!(b.unallocated.0, non_labour_untowered("Bengtsfors"));
+    // Åmål: percentages summing to 95 %: 5 % of its labour stays unallocated, beside other pools without a tower.
+    let unalloc = by("Åmål").unallocated.0 - non_labour_untowered("Åmål");
+    assert!((unalloc as f64 - labour("Åmål") as f64 * 0.05).abs() <= 1.0);
+    // Färgelanda gave no keys: its labour is unallocated, never spread silently; it is not in the group mean.
     assert_eq!(
         by("Färgelanda").unallocated.0,
-        res("Färgelanda").towers["Unassigned"].central.0
+        labour("Färgelanda") + non_labour_untowered("Färgelanda")
+    );
+    let with_keys: Vec<&str> = vec!["Bengtsfors", "Mellerud", "Åmål"];
+    let mean0: f64 = with_keys
+        .iter()
+        .map(|n| by(n).areas[0].share.unwrap())
+        .sum::<f64>()
+        / 3.0;
+    assert!(
+        (wa.group_mean[0].1 - mean0).abs() < 1e-12,
+        "mean over the units with keys"
     );
     assert!(by("Färgelanda").keys_source.is_empty());
     assert!(by("Mellerud")

@@ -115,6 +115,15 @@ fn readme_key_list_matches_the_wire_types_both_ways() {
         "-q",
     ]);
     walk(&lenient, "", &mut written);
+    // Issue 13's fixture: Sundsvall's measures and the DiMiOS maturity overlay (inputs the sample has not).
+    let issue13 = json_of(&[
+        "run",
+        "--config",
+        "tests/fixtures/issue13/sundsvall-maturity.toml",
+        "--json",
+        "-q",
+    ]);
+    walk(&issue13, "", &mut written);
     let sie = json_of(&["inspect", "tests/fixtures/sie/Sie4.se", "--json"]);
     walk(&sie[0]["sie"], "inputs[].sie", &mut written);
 
@@ -141,11 +150,22 @@ fn readme_key_list_matches_the_wire_types_both_ways() {
             "'{path}': in README but never written: {unwritten:?}"
         );
     }
-    // The sample summary alone writes every object but the rejected lines and the SIE details.
+    // The sample summary alone writes every object but the rejected lines, the SIE details and the inputs the
+    // sample has not (Sundsvall's measures, maturity).
     let mut sample = Keys::new();
     walk(&dalsland, "", &mut sample);
     let absent: Vec<&String> = readme.keys().filter(|p| !sample.contains_key(*p)).collect();
-    assert_eq!(absent, ["inputs[].rejects[]", "inputs[].sie"]);
+    assert_eq!(
+        absent,
+        [
+            "analyses.maturity",
+            "analyses.maturity.correlation",
+            "analyses.maturity.points[]",
+            "analyses.sundsvall.rows[]",
+            "inputs[].rejects[]",
+            "inputs[].sie"
+        ]
+    );
 }
 
 #[test]

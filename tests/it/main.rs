@@ -21,4 +21,6 @@ mod report_text;
 mod rules_files;
 mod rules_include;
 mod size;
+mod study_measures;
 mod util;
+mod wordings;

@@ -71,6 +71,7 @@ proptest! {
                 columns: Default::default(),
                 sheet: None,
                 departments: vec![], employees: None, users: None, devices: None,
+            sundsvall: Default::default(),
             }],
             analysis: Default::default(),
             keep_lines: false,

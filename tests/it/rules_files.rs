@@ -121,6 +121,13 @@ fn default_rules_decide_as_documented() {
         (x.scope, x.rule_id.as_str(), x.pool.map(|p| p.name())),
         (Scope::OutsideIt, "kb68-mobile", Some("Telecom"))
     );
+    assert_eq!(
+        x.tower.map(|t| t.name()),
+        Some("End User"),
+        "telephony is an end-user service (A5)"
+    );
+    let x = d("6813", "Datakommunikation", false);
+    assert_eq!(x.tower.map(|t| t.name()), Some("Network"));
     let x = d("6851", "Porto", false);
     assert_eq!((x.scope, x.rule_id.as_str()), (Scope::NotIt, "kb68-post"));
     let x = d("6413", "Programvaror och licenser", false);
@@ -156,10 +163,31 @@ fn default_rules_decide_as_documented() {
         (x.scope, x.rule_id.as_str()),
         (Scope::Excluded, "accounts.balance_sheet")
     );
+    // Investment is never operating cost; an IT rule makes it IT investment in its pool (issue 13, item 4).
     let x = d("4023", "Datorer", true);
     assert_eq!(
-        (x.scope, x.rule_id.as_str()),
-        (Scope::Excluded, "accounts.investment")
+        (x.scope, x.rule_id.as_str(), x.pool.map(|p| p.name()), x.it),
+        (Scope::Excluded, "kb40-hardware", Some("Hardware"), true)
+    );
+    let x = d("4011", "Byggnader", true);
+    assert_eq!(
+        (x.scope, x.rule_id.as_str(), x.pool, x.it),
+        (Scope::Excluded, "accounts.investment", None, false)
+    );
+    // Depreciation of IT outside central IT is IT, like a lease; IT consultants are External Labor.
+    let x = d("7931", "Avskrivning datorer", false);
+    assert_eq!(
+        (
+            x.scope,
+            x.pool.map(|p| p.name()),
+            x.sub_pool.map(|s| s.name())
+        ),
+        (Scope::OutsideIt, Some("Hardware"), Some("depreciation"))
+    );
+    let x = d("7415", "Konsulttjänster IT", false);
+    assert_eq!(
+        (x.rule_id.as_str(), x.pool.map(|p| p.name()), x.it),
+        ("kb74-it-consultants", Some("External Labor"), true)
     );
     let x = d("9999", "Okänt", false);
     assert_eq!(

@@ -23,6 +23,20 @@ pub struct Analyses<'a> {
     pub trends: Trends<'a>,
     /// Data quality.
     pub quality: Quality<'a>,
+    /// IT investment beside operating IT.
+    pub investment: Investment<'a>,
+    /// Per pool: the group's share distribution and each unit's deviation.
+    pub pool_diagnostics: PoolDiagnostics<'a>,
+    /// Units above a reference or Q3 and the pools that drive them.
+    pub drivers: Vec<DriverResult<'a>>,
+    /// Shares against population (Spearman's ρ).
+    pub size_correlation: Vec<Correlation<'a>>,
+    /// Sundsvall's measures.
+    pub sundsvall: Sundsvall<'a>,
+    /// IT share beside DiMiOS maturity (null without a maturity file).
+    pub maturity: Option<Maturity<'a>>,
+    /// The joint organisation's hybrid key (null unless `base_share` is configured).
+    pub hybrid_key: Option<HybridKey<'a>>,
 }
 
 impl<'a> From<&'a crate::compare::Analyses> for Analyses<'a> {
@@ -37,6 +51,23 @@ impl<'a> From<&'a crate::compare::Analyses> for Analyses<'a> {
             joint_org: v.joint_org.as_ref().map(JointOrgResult::from),
             trends: Trends::from(&v.trends),
             quality: Quality::from(&v.quality),
+            investment: Investment::from(&v.investment),
+            pool_diagnostics: PoolDiagnostics::new(&v.diagnostics, v.numerator),
+            drivers: v
+                .diagnostics
+                .drivers
+                .iter()
+                .map(DriverResult::from)
+                .collect(),
+            size_correlation: v
+                .diagnostics
+                .size_correlation
+                .iter()
+                .map(Correlation::from)
+                .collect(),
+            sundsvall: Sundsvall::from(&v.sundsvall),
+            maturity: v.maturity.as_ref().map(Maturity::from),
+            hybrid_key: v.hybrid_key.as_ref().map(HybridKey::from),
         }
     }
 }
