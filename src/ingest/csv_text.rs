@@ -112,6 +112,8 @@ pub(super) fn find_header(
     shown: &str,
 ) -> Result<Header> {
     let mut offset = 0usize;
+    // The line that looks most like a header (the most fields, the first of equals), for the message.
+    let mut seen: Option<(usize, Vec<String>)> = None;
     for (idx, raw_line) in text
         .split_inclusive('\n')
         .take(HEADER_SEARCH_LINES)
@@ -128,8 +130,16 @@ pub(super) fn find_header(
         if map.is_ledger_header() {
             return Ok((idx + 1, offset, delim, map, fields));
         }
+        if seen.as_ref().is_none_or(|(_, f)| fields.len() > f.len()) {
+            seen = Some((idx + 1, fields));
+        }
     }
-    Err(super::table::no_header(shown))
+    match seen {
+        Some((line, fields)) if fields.len() > 1 => {
+            Err(super::table::no_header_seen(shown, line, &fields))
+        }
+        _ => Err(super::table::no_header(shown)),
+    }
 }
 
 /// Bytes read from disk at a time by [`read_summed`].

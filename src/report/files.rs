@@ -1,4 +1,5 @@
-//! `--out DIR`: summary.json, benchmark.csv, pools.csv and classified.parquet. Every file is written to a
+//! `--out DIR`: summary.json, report.html, tables/*.csv, report.xlsx, benchmark.csv, pools.csv and
+//! classified.parquet. Every file is written to a
 //! temporary name and renamed, so an interrupted run never leaves a complete-looking half file.
 
 use super::csv::CsvDialect;
@@ -175,6 +176,9 @@ pub fn write_all(r: &RunResult, dir: &Path, lang: super::tables::Lang) -> Result
         write_atomic(&p, t.to_csv(dialect).as_bytes())?;
         written.push(p);
     }
+    let p = dir.join("report.xlsx");
+    super::xlsx::write(&p, r, lang)?;
+    written.push(p);
     let p = dir.join("benchmark.csv");
     write_atomic(&p, benchmark_csv(r, dialect).as_bytes())?;
     written.push(p);
