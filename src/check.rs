@@ -29,6 +29,14 @@ pub fn rules_summary(rules: &RuleSet) -> Vec<String> {
         rules.accounts.len(),
         rules.chart
     )];
+    if !rules.includes.is_empty() {
+        out.push(format!(
+            "includes {}: its own rules are tried first",
+            rules.includes.join(", which includes ")
+        ));
+    }
+    out.push("effective order (the first rule that matches decides):".into());
+    out.extend(rules.order_lines());
     out.extend(rules.notes.iter().map(|n| format!("note: {n}")));
     out
 }

@@ -555,10 +555,20 @@ impl Classified {
 /// Every line with its decision: the classified ledger written by `--out` (built only then; the figures come
 /// from the key table).
 pub fn classified_lines(ledger: LazyFrame, rules: &RuleSet, c: &Classified) -> Result<LazyFrame> {
-    let key_exprs: Vec<Expr> = c.key_columns.iter().map(|k| col(*k)).collect();
-    let keys = &c.key_columns;
+    lines_with_decisions(ledger, rules, &c.key_columns, c.decision_frame()?)
+}
+
+/// [`classified_lines`] with the decision table ([`Classified::decision_frame`]) built once by the caller: `--out`
+/// joins it onto each block of lines as they stream by.
+pub fn lines_with_decisions(
+    ledger: LazyFrame,
+    rules: &RuleSet,
+    keys: &[&'static str],
+    decisions: DataFrame,
+) -> Result<LazyFrame> {
+    let key_exprs: Vec<Expr> = keys.iter().map(|k| col(*k)).collect();
     let mut joined = ledger.clone().join(
-        c.decision_frame()?.lazy(),
+        decisions.lazy(),
         key_exprs.clone(),
         key_exprs,
         left_join_keep_order(),

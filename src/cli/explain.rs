@@ -4,8 +4,8 @@ use super::emit;
 use crate::classify::{decide, MunicipalityKeys, OwnedKey};
 use crate::config::{self, parse_column_flags};
 use crate::error::{Error, Result};
-use crate::ingest::totals::{line_fields, LineFields};
-use crate::ingest::{read_ledger, ReadOptions};
+use crate::ingest::totals::{find_line, LineFields};
+use crate::ingest::ReadOptions;
 use crate::money::format_sv;
 use crate::report::explain::{text, Explained};
 use crate::rules::RuleSet;
@@ -64,7 +64,7 @@ pub fn run(a: ExplainArgs) -> Result<()> {
                 columns: parse_column_flags(&a.columns)?,
                 ..Default::default()
             };
-            let line = line_fields(&read_ledger(ledger, &opts)?.frame, ledger, n)?;
+            let line = find_line(ledger, &opts, n)?;
             let origin = format!(
                 "{}:{n}, amount {} kr",
                 ledger.display(),

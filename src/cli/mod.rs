@@ -12,6 +12,7 @@ mod convert;
 mod explain;
 mod generate;
 mod inspect;
+mod rules;
 mod run;
 
 use crate::error::{Error, Result};
@@ -53,6 +54,9 @@ enum Command {
         after_help = "Examples:\n  itcost check                 (the embedded default rules)\n  itcost check my-rules.toml\n  itcost check --config dalsland.toml"
     )]
     Check(check::CheckArgs),
+    /// Rules files of your own: `rules init` writes a starter that includes the defaults, `rules suggest`
+    /// proposes rules for a ledger's largest IT suspects.
+    Rules(rules::RulesArgs),
     /// Explain how one ledger line (or a made-up one) is classified: which rule decided, why, and which other
     /// rules would have matched.
     #[command(
@@ -89,6 +93,7 @@ pub fn main() -> i32 {
         Command::Run(a) => run::run(*a),
         Command::Inspect(a) => inspect::run(a),
         Command::Check(a) => check::run(a),
+        Command::Rules(a) => rules::run(a),
         Command::Generate(a) => generate::run(a),
         Command::Convert(a) => convert::run(a),
         Command::Explain(a) => explain::run(a),

@@ -52,12 +52,15 @@ pub struct RunArgs {
     /// Print the JSON summary instead of the terminal report.
     #[arg(long)]
     json: bool,
-    /// Write summary.json, report.html, benchmark.csv, pools.csv, tables/*.csv and classified.parquet into DIR.
+    /// Write summary.json, report.html, report.xlsx, benchmark.csv, pools.csv, tables/*.csv and classified.parquet into DIR.
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
     /// Write the self-contained HTML report to FILE (opens from disk, no network).
     #[arg(long, value_name = "FILE")]
     html: Option<PathBuf>,
+    /// Write the Excel workbook to FILE: a summary sheet, then one sheet per table (the CSV tables' values).
+    #[arg(long, value_name = "FILE")]
+    xlsx: Option<PathBuf>,
     /// No progress bar (it is shown only on a terminal, for runs longer than a second).
     #[arg(long, short)]
     quiet: bool,
@@ -90,6 +93,8 @@ struct Outputs {
     out: Option<PathBuf>,
     /// The HTML report's file.
     html: Option<PathBuf>,
+    /// The Excel workbook's file.
+    xlsx: Option<PathBuf>,
     /// Language of the HTML report and the tables.
     lang: Lang,
     /// No progress bar.
@@ -117,8 +122,8 @@ impl RunArgs {
             sheet: self.sheet,
             strict: self.strict,
             lenient: self.lenient,
-            // classified.parquet needs every line; otherwise text ledgers are read as sums per key (streaming).
-            keep_lines: self.out.is_some(),
+            // Ledgers are read as sums per key; --out's classified.parquet reads them a second time, streaming.
+            keep_lines: false,
             csv_dialect: self.csv_dialect,
         })?;
         let rejects = self.rejects.unwrap_or_else(|| {
@@ -133,6 +138,7 @@ impl RunArgs {
                 json: self.json,
                 out: self.out,
                 html: self.html,
+                xlsx: self.xlsx,
                 lang,
                 quiet: self.quiet,
                 rejects,
@@ -172,6 +178,10 @@ pub fn run(a: RunArgs) -> Result<()> {
     }
     if let Some(path) = &o.html {
         report::files::write_html(&result, path, o.lang)?;
+        eprintln!("itcost: wrote {}", path.display());
+    }
+    if let Some(path) = &o.xlsx {
+        report::xlsx::write(path, &result, o.lang)?;
         eprintln!("itcost: wrote {}", path.display());
     }
     if o.json {

@@ -6,9 +6,10 @@
 //! partitions whatever their names.
 
 use super::columns::Field;
-use super::{read_ledger, ReadOptions};
-use crate::error::Result;
-use polars::prelude::DataFrame;
+use super::parquet::writer::ClusteredWriter;
+use super::stream::{frames, Stamp};
+use super::ReadOptions;
+use crate::error::{Error, Result};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -60,6 +61,11 @@ pub fn partition_path(dir: &Path, municipality: &str, year: Option<i32>) -> Path
 /// Reads a job's ledgers, stacks them and writes the canonical ledger: to `out` itself, or to its partition under
 /// `out` when `partitioned`. Warnings from reading are handed to `warn` as they come. None when the job has no
 /// ledgers.
+///
+/// Streaming, in two passes per ledger: the first sums it per coded key (its lines, sum, year and encoding, in
+/// memory that grows with the distinct codes), the second streams its lines block by block into a
+/// [`ClusteredWriter`] (each window of two row groups sorted by account, cost centre, file and line). The lines
+/// written must equal the lines the first pass counted.
 pub fn convert(
     job: &ConvertJob,
     out: &Path,
@@ -67,48 +73,61 @@ pub fn convert(
     strict: bool,
     warn: &mut dyn FnMut(&str),
 ) -> Result<Option<Converted>> {
-    let mut frame: Option<DataFrame> = None;
+    if job.ledgers.is_empty() {
+        return Ok(None);
+    }
+    let opts = ReadOptions {
+        municipality: Some(job.name.clone()),
+        year: job.year,
+        columns: job.columns.clone(),
+        sheet: job.sheet.clone(),
+        strict,
+        ..ReadOptions::default()
+    };
+    let mut firsts = Vec::with_capacity(job.ledgers.len());
     let mut lines = 0;
     let mut sum = 0i64;
     let mut year_seen = job.year;
     for l in &job.ledgers {
-        let ing = read_ledger(
-            l,
-            &ReadOptions {
-                summed: false,
-                vouchers: false,
-                municipality: Some(job.name.clone()),
-                year: job.year,
-                columns: job.columns.clone(),
-                sheet: job.sheet.clone(),
-                strict,
-                lenient: false,
-                plan: None,
-            },
-        )?;
-        for w in &ing.report.warnings {
+        let report = super::totals::overview(l, &opts)?.report;
+        for w in &report.warnings {
             warn(w);
         }
-        lines += ing.report.lines;
-        sum += ing.report.sum_ore;
-        year_seen = year_seen.or(ing.report.year);
-        frame = Some(match frame {
-            None => ing.frame,
-            Some(mut acc) => {
-                acc.vstack_mut(&ing.frame)?;
-                acc
-            }
-        });
+        lines += report.lines;
+        sum += report.sum_ore;
+        year_seen = year_seen.or(report.year);
+        firsts.push(report);
     }
-    let Some(mut frame) = frame else {
-        return Ok(None);
-    };
     let target = if partitioned {
         partition_path(out, &job.name, year_seen)
     } else {
         out.to_path_buf()
     };
-    super::parquet::write(&mut frame, &target)?;
+    if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    }
+    let tmp = target.with_extension("parquet.itcost-tmp");
+    let mut writer = ClusteredWriter::create(&tmp)?;
+    for (l, report) in job.ledgers.iter().zip(&firsts) {
+        let stamp = Stamp {
+            municipality: job.name.clone(),
+            year: report.year,
+        };
+        let encoding = report.layout.as_ref().map(|x| x.encoding);
+        frames(l, &opts, &stamp, encoding, &mut |f| {
+            writer.push(f)?;
+            Ok(true)
+        })?;
+    }
+    let written = writer.finish()?;
+    if written != lines {
+        return Err(Error::internal(format!(
+            "{}: converting {}: {written} lines written, {lines} read",
+            target.display(),
+            job.name
+        )));
+    }
+    std::fs::rename(&tmp, &target).map_err(|e| Error::io(&target, e))?;
     Ok(Some(Converted {
         name: job.name.clone(),
         lines,

@@ -33,7 +33,7 @@ const CHUNK_BYTES: usize = 8 << 20;
 /// breaks or a runaway quote, refused with its line number instead of being held in memory and parsed.
 pub const MAX_LINE_BYTES: usize = 1 << 20;
 
-fn too_long(shown: &str, line_no: usize, len: usize, what: &str) -> Error {
+pub(super) fn too_long(shown: &str, line_no: usize, len: usize, what: &str) -> Error {
     Error::input(format!(
         "{shown}:{line_no}: {what} is {:.1} MB long; a ledger line is at most 1 MB \
          (a file without line breaks, or a quote that is never closed?)",
@@ -103,11 +103,17 @@ pub fn read(
 }
 
 /// The header found in the top lines: (line number, byte offset after it, delimiter, column map, header names).
-type Header = (usize, usize, u8, ColumnMap, Vec<String>);
+pub(super) type Header = (usize, usize, u8, ColumnMap, Vec<String>);
 
 /// Finds the header: the first of the top lines that names an account and an amount column.
-fn find_header(text: &str, explicit: &BTreeMap<Field, String>, shown: &str) -> Result<Header> {
+pub(super) fn find_header(
+    text: &str,
+    explicit: &BTreeMap<Field, String>,
+    shown: &str,
+) -> Result<Header> {
     let mut offset = 0usize;
+    // The line that looks most like a header (the most fields, the first of equals), for the message.
+    let mut seen: Option<(usize, Vec<String>)> = None;
     for (idx, raw_line) in text
         .split_inclusive('\n')
         .take(HEADER_SEARCH_LINES)
@@ -124,8 +130,16 @@ fn find_header(text: &str, explicit: &BTreeMap<Field, String>, shown: &str) -> R
         if map.is_ledger_header() {
             return Ok((idx + 1, offset, delim, map, fields));
         }
+        if seen.as_ref().is_none_or(|(_, f)| fields.len() > f.len()) {
+            seen = Some((idx + 1, fields));
+        }
     }
-    Err(super::table::no_header(shown))
+    match seen {
+        Some((line, fields)) if fields.len() > 1 => {
+            Err(super::table::no_header_seen(shown, line, &fields))
+        }
+        _ => Err(super::table::no_header(shown)),
+    }
 }
 
 /// Bytes read from disk at a time by [`read_summed`].
@@ -402,7 +416,7 @@ fn read_pass(
 
 /// Decodes one chunk of a file whose encoding is known: UTF-8 in place (lossy, as the whole-file reader treats a
 /// file with a BOM), else Windows-1252 (true).
-fn decode_chunk(bytes: &[u8], utf8: bool) -> (Cow<'_, str>, bool) {
+pub(super) fn decode_chunk(bytes: &[u8], utf8: bool) -> (Cow<'_, str>, bool) {
     if utf8 {
         (String::from_utf8_lossy(bytes), false)
     } else {
@@ -417,7 +431,7 @@ fn decode_chunk(bytes: &[u8], utf8: bool) -> (Cow<'_, str>, bool) {
 
 /// Cuts `body` into at most `n` byte ranges of about equal size, each ending at a line end (outside quotes when
 /// the body has any).
-fn chunk_bounds(body: &[u8], n: usize, has_quotes: bool) -> Vec<(usize, usize)> {
+pub(super) fn chunk_bounds(body: &[u8], n: usize, has_quotes: bool) -> Vec<(usize, usize)> {
     let target = body.len() / n.max(1) + 1;
     let mut out = Vec::with_capacity(n);
     let mut start = 0;
@@ -478,7 +492,7 @@ fn split_chunks(body: &str, target: usize) -> Vec<(usize, &str)> {
 }
 
 /// Parses the lines of one chunk; `first_line_no` is the file line number of its first line.
-fn parse_lines(
+pub(super) fn parse_lines(
     chunk: &str,
     first_line_no: usize,
     delim: u8,

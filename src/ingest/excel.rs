@@ -199,7 +199,23 @@ fn read_rows(
         prev = cells.clone();
     }
     let Some((mut hidx, mut columns, mut headers)) = header else {
-        return Err(no_header(&format!("{shown} (sheet '{name}')")));
+        let shown = format!("{shown} (sheet '{name}')");
+        let seen =
+            head.iter()
+                .take(HEADER_SEARCH_LINES)
+                .fold(None::<&(usize, Vec<String>)>, |best, r| {
+                    let filled = |c: &Vec<String>| c.iter().filter(|x| !x.is_empty()).count();
+                    match best {
+                        Some(b) if filled(&b.1) >= filled(&r.1) => Some(b),
+                        _ => Some(r),
+                    }
+                });
+        return Err(match seen {
+            Some((line, cells)) if cells.iter().filter(|c| !c.is_empty()).count() > 1 => {
+                super::table::no_header_seen(&shown, *line, cells)
+            }
+            _ => no_header(&shown),
+        });
     };
     // A two-row header: `Belopp` merged over `Debet | Kredit` in the row below. When every filled cell of the
     // next row is a known column name, the next row completes the header.

@@ -14,6 +14,7 @@ pub mod excel;
 pub mod ledger;
 pub mod parquet;
 pub mod sie;
+pub mod stream;
 pub mod table;
 pub mod totals;
 

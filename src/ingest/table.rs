@@ -1,7 +1,7 @@
 //! What tabular exports (delimited text and spreadsheets) share: finding the header row among title rows,
 //! checking the explicit mapping, and turning one row of cells into one canonical ledger line.
 
-use super::columns::{ColumnMap, Field};
+use super::columns::{normalize, ColumnMap, Field};
 use super::dates::{parse_date, parse_period};
 use super::ledger::{LineValues, TEXT_FIELDS};
 use crate::error::{Error, Result};
@@ -20,7 +20,53 @@ pub fn no_header(shown: &str) -> Error {
     ))
 }
 
-/// Checks that every explicitly mapped column exists in the header.
+/// No header recognised, with what was seen: the line that looks most like a header (the one with the most
+/// fields among the top lines) and, for each required field (account, amount), the closest of its names.
+pub fn no_header_seen(shown: &str, line: usize, headers: &[String]) -> Error {
+    let required = [
+        (Field::Account, "Konto/Account"),
+        (Field::Amount, "Belopp/Utfall/Amount, or Debet and Kredit"),
+    ];
+    let mut closest = Vec::new();
+    for (f, usual) in required {
+        let mut near = f.closest(headers);
+        if f == Field::Amount {
+            near.extend(Field::Debit.closest(headers));
+            near.extend(Field::Credit.closest(headers));
+            near.dedup();
+        }
+        closest.push(format!(
+            "{} ({usual}): {}",
+            f.key(),
+            if near.is_empty() {
+                "no column comes close".to_string()
+            } else {
+                format!(
+                    "closest {}",
+                    near.iter()
+                        .map(|n| format!("'{n}'"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            }
+        ));
+    }
+    Error::input(format!(
+        "{shown}: expected a header row naming at least an account column and an amount column in the first \
+         {HEADER_SEARCH_LINES} lines, found none (no header row recognised); the line that looks most like one is \
+         line {line}: {}\n  {}\n  map the columns with --column FIELD=HEADER (e.g. --column amount=\"{}\") or \
+         [municipality.columns] in the config",
+        headers.iter().map(|h| format!("'{h}'")).collect::<Vec<_>>().join(", "),
+        closest.join("\n  "),
+        Field::Amount
+            .closest(headers)
+            .first()
+            .copied()
+            .unwrap_or("Utfall")
+    ))
+}
+
+/// Checks that every explicitly mapped column exists in the header, and that the amount is not ambiguous.
 pub fn check_explicit(
     shown: &str,
     header_line: usize,
@@ -28,19 +74,61 @@ pub fn check_explicit(
     columns: &ColumnMap,
     headers: &[String],
 ) -> Result<()> {
-    let missing: Vec<&str> = explicit
+    let mut missing: Vec<(Field, &str)> = explicit
         .iter()
         .filter(|(f, _)| columns.get(**f).is_none())
-        .map(|(_, n)| n.as_str())
+        .map(|(f, n)| (*f, n.as_str()))
         .collect();
-    if missing.is_empty() {
-        return Ok(());
+    for (f, n) in &columns.missing_explicit {
+        if !missing.iter().any(|(m, _)| m == f) {
+            missing.push((*f, n.as_str()));
+        }
     }
-    Err(Error::input(format!(
-        "{shown}:{header_line}: the config maps column(s) {} but the header has no such column; it has: {}",
-        missing.iter().map(|m| format!("'{m}'")).collect::<Vec<_>>().join(", "),
-        headers.join(", ")
-    )))
+    if !missing.is_empty() {
+        let named: Vec<String> = missing
+            .iter()
+            .map(|(f, m)| {
+                let near: Vec<String> = headers
+                    .iter()
+                    .map(|h| (strsim::jaro_winkler(&normalize(m), &normalize(h)), h))
+                    .filter(|(s, _)| *s >= 0.8)
+                    .map(|(_, h)| format!("'{h}'"))
+                    .take(2)
+                    .collect();
+                format!(
+                    "{}='{m}'{}",
+                    f.key(),
+                    if near.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" (did you mean {}?)", near.join(" or "))
+                    }
+                )
+            })
+            .collect();
+        return Err(Error::input(format!(
+            "{shown}:{header_line}: the column mapping (--column or [municipality.columns]) names {} but the \
+             header has no such column; the file's headers are: {}",
+            named.join(", "),
+            headers
+                .iter()
+                .map(|h| format!("'{h}'"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )));
+    }
+    if !columns.ambiguous_amount.is_empty() {
+        let names = &columns.ambiguous_amount;
+        return Err(Error::input(format!(
+            "{shown}:{header_line}: {} columns could be the amount: {}; itcost never picks one silently: say which \
+             with --column amount=\"{}\" (or amount = \"{}\" in [municipality.columns])",
+            names.len(),
+            names.iter().map(|h| format!("'{h}'")).collect::<Vec<_>>().join(" and "),
+            names[0],
+            names[0]
+        )));
+    }
+    Ok(())
 }
 
 /// Turns rows of cells into ledger lines, for one header.

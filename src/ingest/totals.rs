@@ -17,15 +17,22 @@ pub struct KeyTotal {
 }
 
 /// Totals per distinct value of a text column of a canonical ledger (`account`, `cost_centre`, …), sorted by value.
+/// A summed ledger (with a `lines` column: lines per row) counts its rows' lines.
 pub fn totals_by(frame: &DataFrame, column: &str) -> Result<Vec<KeyTotal>> {
+    let summed = frame
+        .get_column_names()
+        .iter()
+        .any(|c| c.as_str() == "lines");
+    let lines = if summed {
+        col("lines").sum().alias("lines")
+    } else {
+        len().alias("lines")
+    };
     let df = frame
         .clone()
         .lazy()
         .group_by([col(column)])
-        .agg([
-            col("amount_ore").sum().alias("amount"),
-            len().alias("lines"),
-        ])
+        .agg([col("amount_ore").sum().alias("amount"), lines])
         .sort([column], SortMultipleOptions::default())
         .collect()?;
     let k = df.column(column)?.str()?.clone();
@@ -90,6 +97,32 @@ pub fn line_fields(frame: &DataFrame, path: &Path, line: u32) -> Result<LineFiel
     })
 }
 
+/// The line numbered `line` of the ledger at `path`, streamed to: the ledger is read block by block (row group by
+/// row group for Parquet) until a block holds the line, and only that line is kept. The same error as
+/// [`line_fields`] when no ledger line has that number.
+pub fn find_line(path: &Path, opts: &super::ReadOptions, line: u32) -> Result<LineFields> {
+    let mut found: Option<LineFields> = None;
+    super::stream::frames(
+        path,
+        opts,
+        &super::stream::Stamp::default(),
+        None,
+        &mut |frame| {
+            let has = frame.column("line")?.u32()?.iter().any(|l| l == Some(line));
+            if has {
+                found = Some(line_fields(&frame, path, line)?);
+            }
+            Ok(!has)
+        },
+    )?;
+    found.ok_or_else(|| {
+        Error::input(format!(
+            "{}:{line}: no ledger line there (header, title or blank line, or past the end)",
+            path.display()
+        ))
+    })
+}
+
 /// A ledger as `itcost inspect` shows it: what was read, and the totals per account and per cost centre.
 #[derive(Debug, Clone)]
 pub struct Overview {
@@ -101,9 +134,22 @@ pub struct Overview {
     pub cost_centres: Vec<KeyTotal>,
 }
 
-/// Reads a ledger line by line and totals it per account and per cost centre.
+/// Reads a ledger and totals it per account and per cost centre. Text and Parquet ledgers are read as sums per
+/// key (the coded values only: no rule looks at the line text here), so memory grows with the distinct codes,
+/// not with the lines; SIE and spreadsheets are read line by line.
 pub fn overview(path: &Path, opts: &super::ReadOptions) -> Result<Overview> {
-    let ing = super::read_ledger(path, opts)?;
+    let opts = super::ReadOptions {
+        summed: true,
+        vouchers: false,
+        plan: Some(super::ledger::KeyPlan {
+            keywords: std::sync::Arc::new(crate::rules::keywords::TextKeywords::new(
+                std::iter::empty(),
+            )),
+            keep_texts: None,
+        }),
+        ..opts.clone()
+    };
+    let ing = super::read_ledger(path, &opts)?;
     let accounts = totals_by(&ing.frame, "account")?;
     let cost_centres = totals_by(&ing.frame, "cost_centre")?;
     Ok(Overview {

@@ -42,6 +42,13 @@ pub fn text(e: &Explained<'_>) -> String {
     outln!(o, "line        {}", e.origin);
     outln!(o, "            account {} '{}', cost centre '{}'{}, supplier '{}', text '{}', counterpart '{}'", v.account, v.account_text, v.cost_centre, if is_central { " (central IT)" } else { "" }, v.supplier, v.text, v.counterpart);
     outln!(o, "rules       {} ({})", rules.source, rules.name);
+    if !rules.includes.is_empty() {
+        outln!(
+            o,
+            "            includes {}: the file's own rules are tried first",
+            rules.includes.join(", which includes ")
+        );
+    }
     outln!(
         o,
         "kind        {}",
@@ -53,9 +60,10 @@ pub fn text(e: &Explained<'_>) -> String {
     match rule {
         Some(r) => outln!(
             o,
-            "decided by  rule '{}' (line {}): {}",
+            "decided by  rule '{}' (line {}, {}): {}",
             r.id,
             r.line,
+            r.source,
             r.why
         ),
         None => outln!(o, "decided by  {}", d.rule_id),
@@ -80,7 +88,7 @@ pub fn text(e: &Explained<'_>) -> String {
     let others: Vec<String> = rules
         .matching(&key)
         .filter(|r| r.id != d.rule_id)
-        .map(|r| format!("'{}' (line {})", r.id, r.line))
+        .map(|r| format!("'{}' (line {}, {})", r.id, r.line, r.source))
         .collect();
     if d.rule_id.starts_with("accounts.")
         || d.rule_id.starts_with("internal.")
@@ -98,7 +106,7 @@ pub fn text(e: &Explained<'_>) -> String {
     } else {
         outln!(
             o,
-            "also match  {} (later in the file, so they do not decide)",
+            "also match  {} (later in the effective order, so they do not decide)",
             others.join(", ")
         );
     }

@@ -1,4 +1,5 @@
-//! `--out DIR`: summary.json, benchmark.csv, pools.csv and classified.parquet. Every file is written to a
+//! `--out DIR`: summary.json, report.html, tables/*.csv, report.xlsx, benchmark.csv, pools.csv and
+//! classified.parquet. Every file is written to a
 //! temporary name and renamed, so an interrupted run never leaves a complete-looking half file.
 
 use super::csv::CsvDialect;
@@ -7,7 +8,6 @@ use crate::error::{Error, Result};
 use crate::money::format_plain;
 use crate::pipeline::RunResult;
 use crate::rules::taxonomy::Pool;
-use polars::prelude::*;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -21,7 +21,8 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))
 }
 
-fn tmp_name(path: &Path) -> PathBuf {
+/// The temporary name a file is written under before it is renamed.
+pub fn tmp_name(path: &Path) -> PathBuf {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -175,6 +176,9 @@ pub fn write_all(r: &RunResult, dir: &Path, lang: super::tables::Lang) -> Result
         write_atomic(&p, t.to_csv(dialect).as_bytes())?;
         written.push(p);
     }
+    let p = dir.join("report.xlsx");
+    super::xlsx::write(&p, r, lang)?;
+    written.push(p);
     let p = dir.join("benchmark.csv");
     write_atomic(&p, benchmark_csv(r, dialect).as_bytes())?;
     written.push(p);
@@ -186,19 +190,7 @@ pub fn write_all(r: &RunResult, dir: &Path, lang: super::tables::Lang) -> Result
         return Ok(written);
     }
     let p = dir.join("classified.parquet");
-    let mut df = r
-        .classified_lines()?
-        .sort(
-            ["file", "line"],
-            SortMultipleOptions::default().with_maintain_order(true),
-        )
-        .collect()?;
-    let tmp = tmp_name(&p);
-    let f = std::fs::File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
-    ParquetWriter::new(f)
-        .finish(&mut df)
-        .map_err(|e| Error::internal(format!("{}: writing Parquet: {e}", p.display())))?;
-    std::fs::rename(&tmp, &p).map_err(|e| Error::io(&p, e))?;
+    super::classified::write(r, &p)?;
     written.push(p);
     Ok(written)
 }

@@ -946,10 +946,7 @@ fn method(o: &mut String, c: &Ctx<'_>) {
     let _ = write!(
         o,
         "<p>{}</p><ul><li>{}: <code>{}</code> ({}, {} {})</li><li>{}: {}</li><li>{}: {}</li><li>{}: {}</li></ul><p class=\"note\">{}</p>",
-        l.t(
-            "Varje rad i huvudboken hamnar på exakt ett ställe: central IT, IT utanför central IT, inte IT, internt (elimineras) eller utanför driften (balansräkning, finansiella poster, investeringar). Reglerna avgörs per unik nyckel (konto, ansvar, leverantör, text) och den första regeln som matchar bestämmer.",
-            "Every ledger line lands in exactly one place: central IT, IT outside central IT, not IT, internal (eliminated) or outside operations (balance sheet, financial items, investments). Rules are decided per distinct key (account, cost centre, supplier, text) and the first matching rule decides.",
-        ),
+        method_intro(l),
         l.t("Regelfil", "Rules file"),
         esc(&r.rules.source),
         esc(&r.rules.name),
@@ -961,10 +958,7 @@ fn method(o: &mut String, c: &Ctx<'_>) {
         den,
         l.t("IT utanför central IT räknas i poolerna", "IT outside central IT counts in the pools"),
         esc(&scope_pools.join(", ")),
-        l.t(
-            "Beloppen räknas exakt i öre; andelar visas med två decimaler. Samma körning ger samma fil.",
-            "Amounts are exact to the öre; shares are shown with two decimals. The same run gives the same file.",
-        )
+        method_note(l)
     );
     audit(o, c);
 }
@@ -1020,8 +1014,24 @@ fn audit(o: &mut String, c: &Ctx<'_>) {
     o.push_str("</tbody></table>");
 }
 
+/// The method's first paragraph: where lines land and how rules decide (also the Excel summary sheet's).
+pub(crate) fn method_intro(l: Lang) -> &'static str {
+    l.t(
+        "Varje rad i huvudboken hamnar på exakt ett ställe: central IT, IT utanför central IT, inte IT, internt (elimineras) eller utanför driften (balansräkning, finansiella poster, investeringar). Reglerna avgörs per unik nyckel (konto, ansvar, leverantör, text) och den första regeln som matchar bestämmer.",
+        "Every ledger line lands in exactly one place: central IT, IT outside central IT, not IT, internal (eliminated) or outside operations (balance sheet, financial items, investments). Rules are decided per distinct key (account, cost centre, supplier, text) and the first matching rule decides.",
+    )
+}
+
+/// The method's closing note: exact amounts, shares with two decimals, deterministic output.
+pub(crate) fn method_note(l: Lang) -> &'static str {
+    l.t(
+        "Beloppen räknas exakt i öre; andelar visas med två decimaler. Samma körning ger samma fil.",
+        "Amounts are exact to the öre; shares are shown with two decimals. The same run gives the same file.",
+    )
+}
+
 /// The scope's name in the report's language, with its pools.
-fn scope_label(r: &RunResult, l: Lang) -> String {
+pub(crate) fn scope_label(r: &RunResult, l: Lang) -> String {
     let name = match r.config.scope_name.as_str() {
         "narrow" => l.t("smalt", "narrow"),
         "wide" => l.t("brett", "wide"),
@@ -1037,7 +1047,7 @@ fn scope_label(r: &RunResult, l: Lang) -> String {
 }
 
 /// The denominator as the report names it.
-fn den_label(r: &RunResult, l: Lang) -> String {
+pub(crate) fn den_label(r: &RunResult, l: Lang) -> String {
     match r.config.denominator {
         crate::config::Denominator::TotalCost => l.t(
             "total kostnad (verksamhetens kostnader inkl. avskrivningar, efter interna elimineringar)",

@@ -106,8 +106,12 @@ impl TextKeywords {
     pub fn new<'a>(matchers: impl IntoIterator<Item = &'a TextMatch>) -> TextKeywords {
         let mut kw = TextKeywords::default();
         let mut patterns: Vec<String> = Vec::new();
-        for m in matchers {
+        // An `Any` matcher contributes the atoms of its parts.
+        let mut todo: Vec<&TextMatch> = matchers.into_iter().collect();
+        todo.reverse();
+        while let Some(m) = todo.pop() {
             match m {
+                TextMatch::Any(ms) => todo.extend(ms.iter().rev()),
                 TextMatch::Keywords(ws) => {
                     for w in ws {
                         if w.is_empty() || kw.word_ids.contains_key(w) {
@@ -228,6 +232,8 @@ impl TextKeywords {
                 .regex_ids
                 .get(src)
                 .is_some_and(|&i| has_bit(sig, self.words.len() + i as usize)),
+
+            TextMatch::Any(ms) => ms.iter().any(|m| self.matches(m, sig)),
         }
     }
 }

@@ -3,6 +3,7 @@
 //! The typed form ([`RuleSet`]) is independent of polars: `classify` evaluates it over distinct key tuples, and the
 //! same form can be compiled to SQL for a distributed engine. The file format is documented in `rules/README.md`.
 
+pub mod include;
 pub mod keywords;
 pub mod parse;
 pub mod pattern;
@@ -24,6 +25,8 @@ pub const BAS: &str = include_str!("../../rules/bas.toml");
 pub struct RuleSet {
     /// Where it came from (a path, or `builtin:kommun-bas-13`).
     pub source: String,
+    /// The files it includes (`include = "…"`), nearest first; empty when it includes none.
+    pub includes: Vec<String>,
     /// Human name from the file.
     pub name: String,
     /// Chart of accounts it is written for.
@@ -66,6 +69,9 @@ pub struct Rule {
     pub why_sv: Option<String>,
     /// 1-based line in the rules file where the rule starts.
     pub line: usize,
+    /// The rules file the rule is written in (a path, or `builtin:kommun-bas-13`): the including file's own
+    /// rules, or one it includes.
+    pub source: String,
     /// What the line must look like.
     pub when: Conditions,
     /// What the rule decides.
@@ -319,16 +325,17 @@ impl RuleSet {
             .find(|r| r.when.matches(k))
     }
 
-    /// Loads the rules: the given file, or the embedded Kommun-Bas 13 defaults.
+    /// Loads the rules: the given file, or the embedded Kommun-Bas 13 defaults. A file's `include = "…"`
+    /// (`builtin:kommun-bas-13`, `builtin:bas` or a path relative to the file) is resolved here: the result is the
+    /// effective rule set, the file's own rules first (see [`include`]).
     pub fn load(path: Option<&std::path::Path>) -> crate::error::Result<RuleSet> {
         match path {
             None => parse_rules(KOMMUN_BAS_13, RulesSource::Builtin("kommun-bas-13")),
             Some(p) => {
                 if let Some(name) = p.to_str().and_then(|s| s.strip_prefix("builtin:")) {
-                    return match name {
-                        "kommun-bas-13" => parse_rules(KOMMUN_BAS_13, RulesSource::Builtin("kommun-bas-13")),
-                        "bas" => parse_rules(BAS, RulesSource::Builtin("bas")),
-                        _ => Err(crate::error::Error::rules(format!(
+                    return match builtin(name) {
+                        Some((name, text)) => parse_rules(text, RulesSource::Builtin(name)),
+                        None => Err(crate::error::Error::rules(format!(
                             "unknown builtin rules '{name}': expected builtin:kommun-bas-13 or builtin:bas"
                         ))),
                     };
@@ -337,5 +344,40 @@ impl RuleSet {
                 parse_rules(&text, RulesSource::File(p))
             }
         }
+    }
+
+    /// The rule set as `check` and `explain` show its effective order: one line per rule, first match first,
+    /// with the file (and line) each rule comes from and what it decides.
+    pub fn order_lines(&self) -> Vec<String> {
+        let w = self.rules.iter().map(|r| r.id.len()).max().unwrap_or(0);
+        self.rules
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let then = match &r.then {
+                    Outcome::Classify { pool, it, .. } => {
+                        format!("{}{}", pool.name(), if *it { " (IT)" } else { "" })
+                    }
+                    Outcome::Internal => "internal".into(),
+                    Outcome::Exclude(why) => format!("excluded: {why}"),
+                };
+                format!(
+                    "{:>4}. {:<w$}  {}:{}  → {then}",
+                    i + 1,
+                    r.id,
+                    r.source,
+                    r.line
+                )
+            })
+            .collect()
+    }
+}
+
+/// A built-in rule set by name (`kommun-bas-13`, `bas`): its canonical name and text.
+pub fn builtin(name: &str) -> Option<(&'static str, &'static str)> {
+    match name {
+        "kommun-bas-13" => Some(("kommun-bas-13", KOMMUN_BAS_13)),
+        "bas" => Some(("bas", BAS)),
+        _ => None,
     }
 }

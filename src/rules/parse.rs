@@ -18,7 +18,8 @@ pub enum RulesSource<'a> {
 }
 
 impl RulesSource<'_> {
-    fn name(&self) -> String {
+    /// The name messages and reports use: the path as given, or `builtin:NAME`.
+    pub fn name(&self) -> String {
         match self {
             RulesSource::File(p) => p.display().to_string(),
             RulesSource::Builtin(n) => format!("builtin:{n}"),
@@ -52,6 +53,7 @@ enum RawText {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawFile {
+    include: Option<Spanned<String>>,
     name: Option<String>,
     chart: Option<String>,
     accounts: Option<RawAccounts>,
@@ -238,8 +240,18 @@ fn rule_id_around(src: &str, line: usize) -> Option<String> {
         })
 }
 
-/// Parses and validates rules text. All problems are reported at once, one per line of the error message.
+/// Parses and validates rules text. All problems are reported at once, one per line of the error message. An
+/// `include = "…"` is resolved (relative to the file's directory) and merged: see [`super::include`].
 pub fn parse_rules(src: &str, source: RulesSource<'_>) -> Result<RuleSet> {
+    parse_including(src, source, &mut Vec::new())
+}
+
+/// [`parse_rules`], with the files being read (for include cycles).
+pub(super) fn parse_including(
+    src: &str,
+    source: RulesSource<'_>,
+    reading: &mut Vec<String>,
+) -> Result<RuleSet> {
     let file = source.name();
     let (raw, type_problems, src) = read_raw(src, &file)?;
     let src = src.as_str();
@@ -280,8 +292,8 @@ pub fn parse_rules(src: &str, source: RulesSource<'_>) -> Result<RuleSet> {
                 accounts.push((pat, kind));
             }
         }
-    } else {
-        p.list.push(format!("{file}: expected an [accounts] section declaring cost, depreciation, revenue … account classes"));
+    } else if raw.include.is_none() {
+        p.list.push(format!("{file}: expected an [accounts] section declaring cost, depreciation, revenue … account classes (or include = \"builtin:kommun-bas-13\" to build on the defaults)"));
     }
 
     let internal = match &raw.internal {
@@ -422,6 +434,7 @@ pub fn parse_rules(src: &str, source: RulesSource<'_>) -> Result<RuleSet> {
             why: r.why.clone().unwrap_or_default(),
             why_sv: r.why_sv.clone(),
             line,
+            source: file.clone(),
             when,
             then,
         });
@@ -453,17 +466,26 @@ pub fn parse_rules(src: &str, source: RulesSource<'_>) -> Result<RuleSet> {
             .filter_map(|r| r.when.text.as_ref())
             .chain(suspect.as_ref()),
     ));
-    Ok(RuleSet {
+    let own = RuleSet {
         text_keywords,
         notes,
         source: file,
-        name: raw.name.unwrap_or_else(|| "rules".into()),
-        chart: raw.chart.unwrap_or_default(),
+        includes: Vec::new(),
+        name: raw.name.clone().unwrap_or_else(|| "rules".into()),
+        chart: raw.chart.clone().unwrap_or_default(),
         accounts,
         internal,
         suspect,
         rules,
-    })
+    };
+    match &raw.include {
+        None => Ok(own),
+        Some(inc) => {
+            let at = p.line_of(inc.span().start);
+            let base = super::include::load(inc.get_ref(), &source, at, reading)?;
+            super::include::merge(own, base, raw.name.is_some())
+        }
+    }
 }
 
 /// Reads a code list; `ctx` names where it stands (`rule 'x': account`) in messages.

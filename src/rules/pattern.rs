@@ -198,6 +198,9 @@ pub enum TextMatch {
     Keywords(Vec<String>),
     /// A compiled case-insensitive regular expression and its source.
     Regex(regex::Regex, String),
+    /// Any of several matchers: a rules file's own keywords and those of the file it includes, when one of them
+    /// is a regex (two keyword lists are joined into one list instead, see [`TextMatch::extend`]).
+    Any(Vec<TextMatch>),
 }
 
 impl TextMatch {
@@ -229,11 +232,32 @@ impl TextMatch {
             })
     }
 
+    /// This matcher extended by `included` (an included rules file's): own keywords first, then the included
+    /// ones not already there; a regex on either side makes [`TextMatch::Any`].
+    pub fn extend(self, included: &TextMatch) -> TextMatch {
+        match (self, included) {
+            (TextMatch::Keywords(mut own), TextMatch::Keywords(inc)) => {
+                for w in inc {
+                    if !own.contains(w) {
+                        own.push(w.clone());
+                    }
+                }
+                TextMatch::Keywords(own)
+            }
+            (TextMatch::Any(mut own), inc) => {
+                own.push(inc.clone());
+                TextMatch::Any(own)
+            }
+            (own, inc) => TextMatch::Any(vec![own, inc.clone()]),
+        }
+    }
+
     /// True when the (already lower-cased) text matches.
     pub fn matches_lower(&self, lower: &str) -> bool {
         match self {
             TextMatch::Keywords(ws) => ws.iter().any(|w| keyword_in(lower, w)),
             TextMatch::Regex(r, _) => r.is_match(lower),
+            TextMatch::Any(ms) => ms.iter().any(|m| m.matches_lower(lower)),
         }
     }
 
@@ -242,6 +266,7 @@ impl TextMatch {
         match self {
             TextMatch::Keywords(ws) => ws.iter().find(|w| keyword_in(lower, w)).cloned(),
             TextMatch::Regex(r, src) => r.is_match(lower).then(|| src.clone()),
+            TextMatch::Any(ms) => ms.iter().find_map(|m| m.first_hit(lower)),
         }
     }
 
@@ -256,6 +281,9 @@ impl TextMatch {
                 a == b
             }
             (TextMatch::Regex(_, a), TextMatch::Regex(_, b)) => a == b,
+            (TextMatch::Any(a), TextMatch::Any(b)) => {
+                a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.same_as(y))
+            }
             _ => false,
         }
     }

@@ -4,7 +4,7 @@
 use crate::util::{dalsland_config, itcost, root, temp_dir};
 
 /// The Dalsland config with `anonymise = true`, written to `dir` with absolute paths to the samples.
-fn anonymised_config(dir: &std::path::Path) -> std::path::PathBuf {
+pub(crate) fn anonymised_config(dir: &std::path::Path) -> std::path::PathBuf {
     let samples = root().join("sample-ledgers");
     let src = std::fs::read_to_string(dalsland_config()).unwrap();
     let mut out = String::new();
@@ -28,6 +28,22 @@ fn anonymised_config(dir: &std::path::Path) -> std::path::PathBuf {
     p
 }
 
+/// Every cell of a workbook as text, numbers with two decimals and as Excel shows them unformatted.
+fn xlsx_text(p: &std::path::Path) -> String {
+    use calamine::{Data, Reader};
+    let mut wb = calamine::open_workbook_auto(p).unwrap();
+    let mut out = String::new();
+    for name in wb.sheet_names().to_vec() {
+        for (_, _, d) in wb.worksheet_range(&name).unwrap().cells() {
+            match d {
+                Data::Float(f) => out.push_str(&format!("{f:.2}\n{f}\n")),
+                d => out.push_str(&format!("{d}\n")),
+            }
+        }
+    }
+    out
+}
+
 #[test]
 fn no_other_municipality_is_named_or_given_away_by_its_population() {
     let tmp = temp_dir();
@@ -48,6 +64,8 @@ fn no_other_municipality_is_named_or_given_away_by_its_population() {
             let p = e.unwrap().path();
             if p.is_dir() {
                 dirs.push(p);
+            } else if p.extension().is_some_and(|e| e == "xlsx") {
+                written.push((p.display().to_string(), xlsx_text(&p)));
             } else if let Ok(text) = std::fs::read_to_string(&p) {
                 written.push((p.display().to_string(), text));
             }

@@ -40,7 +40,7 @@ fn each_class_of_bad_input_is_refused_with_file_line_and_what_was_expected() {
         ("empty.csv", &[], 2,
          "itcost: empty.csv: expected a header row naming at least an account column (Konto/Account) and an amount column (Belopp/Amount or Debet/Kredit) in the first 30 lines, found none; map other names with [municipality.columns] in the config or --column FIELD=HEADER"),
         ("not-a-ledger.csv", &[], 2,
-         "itcost: not-a-ledger.csv: expected a header row naming at least an account column (Konto/Account) and an amount column (Belopp/Amount or Debet/Kredit) in the first 30 lines, found none; map other names with [municipality.columns] in the config or --column FIELD=HEADER"),
+         "itcost: not-a-ledger.csv: expected a header row naming at least an account column and an amount column in the first 30 lines, found none (no header row recognised); the line that looks most like one is line 1: 'Namn', 'Adress'\n  account (Konto/Account): no column comes close\n  amount (Belopp/Utfall/Amount, or Debet and Kredit): no column comes close\n  map the columns with --column FIELD=HEADER (e.g. --column amount=\"Utfall\") or [municipality.columns] in the config"),
         ("binary.csv", &[], 2,
          "itcost: binary.csv: a binary file that is not Parquet, xlsx/xls/ods or UTF-16 text; expected a ledger export (CSV/semicolon/TAB text, SIE, Excel, ODS or Parquet)"),
         ("unbalanced-voucher.se", &["--strict"], 2,

@@ -5,7 +5,7 @@ use crate::util::{dalsland_config, itcost, root, temp_dir};
 use std::path::Path;
 
 /// Splits CSV text into rows of fields (quotes, doubled quotes, `sep`), as a spreadsheet reads it.
-fn read_csv(text: &str, sep: char) -> Vec<Vec<String>> {
+pub(crate) fn read_csv(text: &str, sep: char) -> Vec<Vec<String>> {
     let mut rows = Vec::new();
     let mut row = Vec::new();
     let mut field = String::new();

@@ -8,8 +8,10 @@
 
 mod cells;
 mod layout;
+pub mod lines;
 mod row_groups;
 mod summed;
+pub mod writer;
 
 use super::ledger::{column_names, LedgerBuilder, LineValues, TEXT_FIELDS};
 use super::{Format, IngestReport, Ingested, ReadOptions};
@@ -378,27 +380,7 @@ fn read_lines(
     Ok(Ingested { report, frame })
 }
 
-/// The order `itcost convert` writes lines in: clustered by account and cost centre (so a row group holds few
-/// distinct accounts and cost centres, its dictionaries are small and neighbouring rows share a key), then in
-/// the export's order.
+/// The order `itcost convert` sorts each window of lines in ([`writer::ClusteredWriter`]): clustered by account
+/// and cost centre (so a row group holds few distinct accounts and cost centres, its dictionaries are small and
+/// neighbouring rows share a key), then in the export's order.
 pub const SORT_COLUMNS: [&str; 4] = ["account", "cost_centre", "file", "line"];
-
-/// Writes one canonical ledger frame to a Parquet file (via a temporary name): lines sorted by
-/// [`SORT_COLUMNS`], row groups of [`ROW_GROUP_ROWS`] rows, zstd; polars' writer dictionary-encodes every column
-/// whose values repeat in a row group (all but unique texts), which the reader keeps as dictionaries.
-pub fn write(frame: &mut DataFrame, path: &Path) -> Result<()> {
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    }
-    let mut sorted = frame.sort(
-        SORT_COLUMNS,
-        SortMultipleOptions::default().with_maintain_order(true),
-    )?;
-    let tmp = path.with_extension("parquet.itcost-tmp");
-    let f = std::fs::File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
-    ParquetWriter::new(f)
-        .with_row_group_size(Some(ROW_GROUP_ROWS))
-        .finish(&mut sorted)
-        .map_err(|e| Error::internal(format!("{}: writing Parquet: {e}", path.display())))?;
-    std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))
-}
