@@ -22,3 +22,4 @@ pub mod pipeline;
 pub mod progress;
 pub mod report;
 pub mod rules;
+pub mod serve;
