@@ -91,7 +91,9 @@ async fn read_form(app: &App, mut mp: Multipart) -> Result<Form, Fail> {
                         ))
                     })?;
                     let id = app.next_file();
-                    let path = app.dir.join("uploads").join(format!("{id}.upload"));
+                    // The stored name: a server counter and the checked name (whose extension the format detection
+                    // reads); never a directory of the client's.
+                    let path = app.dir.join("uploads").join(format!("{id}-{clean}"));
                     let mut f = tokio::fs::File::create(&path)
                         .await
                         .map_err(|e| Fail::internal(format!("storing the upload: {e}")))?;

@@ -111,6 +111,14 @@ impl Browser {
 
     /// Sends a command and waits for its answer (events in between are skipped).
     fn call(&mut self, method: &str, params: Value) -> Value {
+        match self.try_call(method, params) {
+            Ok(v) => v,
+            Err(e) => panic!("{method}: {e}"),
+        }
+    }
+
+    /// Sends a command; its error (a page being replaced, say) as Err.
+    fn try_call(&mut self, method: &str, params: Value) -> Result<Value, Value> {
         self.next += 1;
         let id = self.next;
         let mut msg = json!({"id": id, "method": method, "params": params});
@@ -131,9 +139,9 @@ impl Browser {
             let v: Value = serde_json::from_slice(&buf).expect("JSON from chromium");
             if v["id"].as_u64() == Some(id) {
                 if let Some(e) = v.get("error") {
-                    panic!("{method}: {e}");
+                    return Err(e.clone());
                 }
-                return v["result"].clone();
+                return Ok(v["result"].clone());
             }
         }
     }
@@ -335,7 +343,7 @@ fn a_person_gets_the_dalsland_table_in_a_browser() {
     b.wait_for("!!document.getElementById('report')");
     b.click_and_wait("#report");
     let text = b.text();
-    for want in ["1,82 %", "1,74 %", "1,26 %", "1,61 %", "27 193 755 kr"] {
+    for want in ["1,82 %", "1,74 %", "1,26 %", "1,61 %", "27 193 755"] {
         assert!(text.contains(want), "the report page lacks {want}");
     }
     if let Some(d) = &shots {
@@ -348,7 +356,7 @@ fn a_person_gets_the_dalsland_table_in_a_browser() {
         .unwrap_or("")
         .replace(['\u{a0}', '\u{202f}'], " ");
     assert!(!clicked.is_empty(), "no clickable figure in the pool table");
-    b.click_and_wait("#t-pools a.drill");
+    b.click_and_wait("#pick");
     let total = b
         .eval("document.getElementById('drill-total').innerText")
         .as_str()
