@@ -179,6 +179,10 @@ pub fn sniff_headers(path: &std::path::Path) -> Vec<String> {
         return Vec::new();
     }
     let (text, _) = crate::ingest::detect::decode(&buf);
+    // SIE files are lines of #RECORDS, not a header and rows.
+    if text.trim_start().starts_with('#') {
+        return Vec::new();
+    }
     let mut best: Vec<String> = Vec::new();
     for line in text.lines().take(30) {
         let d = crate::ingest::detect::sniff_delimiter(line) as char;
