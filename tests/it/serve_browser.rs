@@ -159,8 +159,12 @@ impl Browser {
     }
 
     fn goto(&mut self, url: &str) {
+        self.eval("window.__old = true");
         self.call("Page.navigate", json!({"url": url}));
-        self.wait_for("document.readyState === 'complete' && !!document.body");
+        // The new document: the old one (also complete) carries the marker.
+        self.wait_for(
+            "window.__old === undefined && document.readyState === 'complete' && !!document.body",
+        );
     }
 
     /// Polls a JavaScript condition until it is true (at most 120 s).
