@@ -146,27 +146,34 @@ pub fn rule_block(r: &OwnRule) -> String {
     o
 }
 
-/// The municipality's rules file: its own rules, tried first, on top of the Kommun-Bas 13 defaults; None when it
-/// has none (the run then uses the embedded defaults).
+/// The municipality's rules file: its own rules, tried first, on top of the base (the rules file uploaded with a
+/// config, else the Kommun-Bas 13 defaults); None when there is neither (the run then uses the embedded
+/// defaults).
 ///
 /// Until the rules file can say `include = "builtin:kommun-bas-13"` (issue 14, item 4, on another branch), the
 /// defaults are copied into the file with the own rules placed before the first default `[[rule]]` (first match
 /// decides, so they are tried first). With `include`, this becomes the include line and the own rules only.
-pub fn rules_toml(own: &[OwnRule]) -> Option<String> {
+pub fn rules_toml(own: &[OwnRule], base: Option<&str>) -> Option<String> {
     if own.is_empty() {
-        return None;
+        return base.map(str::to_string);
     }
     let mine: String = own.iter().map(|r| rule_block(r) + "\n").collect();
-    let head = "# Rules made with itcost serve from the suspects form: tried first, before the defaults.\n";
-    let base = crate::rules::KOMMUN_BAS_13;
-    // The defaults' [[rule]] blocks follow the file's tables; the own rules go before the first of them.
+    let head = "# Rules made with itcost serve from the suspects form: tried first, before the base rules.\n";
+    let (base, named) = match base {
+        Some(b) => (b, "the rules file uploaded with the config"),
+        None => (
+            crate::rules::KOMMUN_BAS_13,
+            "the embedded Kommun-Bas 13 defaults",
+        ),
+    };
+    // The base's [[rule]] blocks follow the file's tables; the own rules go before the first of them.
     let at = base
         .match_indices("\n[[rule]]")
         .next()
         .map(|(i, _)| i + 1)
         .unwrap_or(base.len());
     Some(format!(
-        "{head}# Base: the embedded Kommun-Bas 13 defaults (itcost check shows the order).\n{}\n{mine}{}",
+        "{head}# Base: {named} (itcost check shows the order).\n{}\n{mine}{}",
         &base[..at],
         &base[at..]
     ))

@@ -139,7 +139,7 @@ pub fn job(
     if let Some(r) = extra_rule {
         own.insert(0, r.clone());
     }
-    let rules = rules_toml(&own);
+    let rules = rules_toml(&own, ws.base_rules.as_deref());
     let rules_path = dir.join("rules.toml");
     Job {
         config: config_toml(
@@ -203,7 +203,7 @@ pub async fn start(State(app): State<Arc<App>>) -> Result<Response, Fail> {
     let j = job(&app, dir.clone(), None, true);
     let (config_download, rules_download) = {
         let ws = app.ws.lock().unwrap_or_else(|p| p.into_inner());
-        let rules = rules_toml(&ws.rules);
+        let rules = rules_toml(&ws.rules, ws.base_rules.as_deref());
         (
             config_toml(
                 &ws,

@@ -103,6 +103,8 @@ pub struct Workspace {
     pub aux: Vec<Upload>,
     /// The rules added from the suspects form, tried before the defaults.
     pub rules: Vec<OwnRule>,
+    /// The rules file an uploaded config named (its text), the base under the own rules; None: the defaults.
+    pub base_rules: Option<String>,
     /// The next id.
     next_id: u64,
 }
@@ -125,6 +127,7 @@ impl Workspace {
             munis: Vec::new(),
             aux: Vec::new(),
             rules: Vec::new(),
+            base_rules: None,
             next_id: 1,
         }
     }

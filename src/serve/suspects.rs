@@ -45,7 +45,7 @@ fn rule_of(form: &[(String, String)], n: usize) -> Result<OwnRule, Fail> {
         ));
     }
     // The rule must parse as the CLI would read it.
-    let text = super::config_toml::rules_toml(std::slice::from_ref(&r)).unwrap_or_default();
+    let text = super::config_toml::rules_toml(std::slice::from_ref(&r), None).unwrap_or_default();
     crate::rules::parse_rules(
         &text,
         crate::rules::RulesSource::File(std::path::Path::new("rules.toml")),

@@ -346,6 +346,17 @@ pub async fn config(
         }
     };
     let mut missing = Vec::new();
+    // A rules file the config names must come with it; its text becomes the base of the workspace's rules.
+    let rules_name = table
+        .get("rules")
+        .and_then(|v| v.as_str())
+        .filter(|r| !r.starts_with("builtin:"))
+        .map(&base);
+    if let Some(r) = &rules_name {
+        if !files.iter().any(|f| &f.name == r) {
+            missing.push(format!("rules: {r}"));
+        }
+    }
     let mut ws_new = Vec::new();
     for m in munis {
         let toml::Value::Table(mut m) = m else {
@@ -407,7 +418,28 @@ pub async fn config(
             name, year, ups, central, internal, columns, population, extra,
         ));
     }
-    let aux: Vec<Saved> = files.into_iter().flatten().collect();
+    let mut aux: Vec<Saved> = files.into_iter().flatten().collect();
+    let base_rules = match &rules_name {
+        Some(r) => match aux.iter().position(|f| &f.name == r) {
+            Some(i) => {
+                let f = aux.remove(i);
+                let text =
+                    std::fs::read_to_string(&f.path).map_err(|e| Fail::bad(format!("{r}: {e}")))?;
+                crate::rules::parse_rules(
+                    &text,
+                    crate::rules::RulesSource::File(std::path::Path::new(r)),
+                )
+                .map_err(|e| Fail::bad(e.to_string()))?;
+                Some(text)
+            }
+            None => None,
+        },
+        // A built-in rules set by name.
+        None => match table.get("rules").and_then(|v| v.as_str()) {
+            Some("builtin:bas") => Some(crate::rules::BAS.to_string()),
+            _ => None,
+        },
+    };
     let built = tokio::task::spawn_blocking(move || {
         built
             .into_iter()
@@ -463,6 +495,7 @@ pub async fn config(
         }
         table.remove("rules");
         s.extra = table;
+        ws.base_rules = base_rules;
         for s in aux {
             let id = ws.id();
             ws.aux.push(Upload {
