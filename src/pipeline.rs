@@ -404,26 +404,45 @@ impl RunResult {
     }
 }
 
-/// Stage timings on stderr when `ITCOST_TRACE` is set (for profiling; never part of normal output).
+/// Stage timings on stderr when `ITCOST_TRACE` is set (for profiling; never part of normal output): wall seconds
+/// and, on Linux, the process's CPU seconds (user + system, all threads) spent in each stage.
 struct Trace {
     on: bool,
-    last: std::cell::Cell<std::time::Instant>,
+    last: std::cell::Cell<(std::time::Instant, Option<f64>)>,
+}
+
+/// The process's CPU seconds so far (user + system, from `/proc/self/stat`, in clock ticks of 1/100 s), where
+/// the system says.
+fn cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name (which is in parentheses and may hold spaces): utime and stime are the
+    // 12th and 13th.
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let f: Vec<&str> = rest.split(' ').collect();
+    let ticks: f64 = f.get(11)?.parse::<f64>().ok()? + f.get(12)?.parse::<f64>().ok()?;
+    Some(ticks / 100.0)
 }
 
 impl Trace {
     fn new() -> Trace {
+        let on = std::env::var_os("ITCOST_TRACE").is_some();
         Trace {
-            on: std::env::var_os("ITCOST_TRACE").is_some(),
-            last: std::cell::Cell::new(std::time::Instant::now()),
+            on,
+            last: std::cell::Cell::new((std::time::Instant::now(), on.then(cpu_seconds).flatten())),
         }
     }
 
     fn mark(&self, stage: &str) {
         if self.on {
-            let now = std::time::Instant::now();
+            let now = (std::time::Instant::now(), cpu_seconds());
+            let (t, cpu) = self.last.get();
+            let cpu = match (now.1, cpu) {
+                (Some(a), Some(b)) => format!(", {:.2} s CPU", a - b),
+                _ => String::new(),
+            };
             eprintln!(
-                "itcost: trace: {stage} {:.3} s",
-                (now - self.last.get()).as_secs_f64()
+                "itcost: trace: {stage} {:.3} s{cpu}",
+                (now.0 - t).as_secs_f64()
             );
             self.last.set(now);
         }

@@ -8,6 +8,7 @@ top five texts and suppliers by amount. Prints one JSON line with its totals (ö
 
     python duckdb_peer.py LEDGER.csv 1510,1511 [utf-8|latin-1]
     python duckdb_peer.py LEDGER.parquet 1510,1511      # its copy by `itcost convert` (a file or a dataset)
+    DUCKDB_THREADS=16 python duckdb_peer.py …            # threads (default 2)
 """
 import json
 import os
@@ -32,7 +33,8 @@ path, central = sys.argv[1], sys.argv[2].split(",")
 is_parquet = path.endswith(".parquet") or os.path.isdir(path)
 encoding = sys.argv[3] if len(sys.argv) > 3 else "latin-1"
 con = duckdb.connect()
-con.execute("SET threads TO 2")
+# 2 threads on the project machine; benches/scaling.sh sets DUCKDB_THREADS to the cores it gives.
+con.execute(f"SET threads TO {int(os.environ.get('DUCKDB_THREADS', '2'))}")
 suspect = suspect_regex().replace("'", "''")
 IT_SERVICES = r"\bit\b|datatjänst|datadrift|it-konsult|systemkonsult|molntjänst|saas|licens|programvar|mjukvar"
 source = parquet_source(path) if is_parquet else f"""

@@ -329,11 +329,18 @@ fn read_pass(
             .par_iter_mut()
             .zip(bounds.par_iter().zip(firsts.par_iter()))
             .map(|(acc, (&(a, b), &first))| {
-                if strict && std::str::from_utf8(&body[a..b]).is_err() {
-                    not_utf8.store(true, std::sync::atomic::Ordering::Relaxed);
-                    return Ok(false);
-                }
-                let (text, was_1252) = decode_chunk(&body[a..b], utf8);
+                // Validated once: a chunk that is UTF-8 is read in place, without a second (lossy) pass.
+                let (text, was_1252) = if strict {
+                    match std::str::from_utf8(&body[a..b]) {
+                        Ok(t) => (Cow::Borrowed(t), false),
+                        Err(_) => {
+                            not_utf8.store(true, std::sync::atomic::Ordering::Relaxed);
+                            return Ok(false);
+                        }
+                    }
+                } else {
+                    decode_chunk(&body[a..b], utf8)
+                };
                 let mut rows =
                     super::table::RowReader::new(&shown, *header_line, headers.clone(), columns);
                 rows.lenient = lenient;

@@ -299,31 +299,44 @@ impl KeySums {
         )
     }
 
-    /// Adds to a key; returns its entry.
-    fn add_key(&mut self, key: Key, first_line: u32, sum: i64, lines: u64) -> &mut KeyEntry {
-        if self.entries.contains_key(&key) {
-            let e = self.entries.get_mut(&key).expect("present");
-            e.sum += sum;
-            e.lines += lines;
-            e.first_line = e.first_line.min(first_line);
-            return e;
-        }
-        let texts = match &self.plan {
-            Some(KeyPlan {
-                keep_texts: Some(k),
-                ..
-            }) => {
-                let (coded, sig) = self.values(&key);
-                k.keeps_texts(&coded, sig).then(Box::default)
-            }
-            _ => None,
-        };
-        self.entries.entry(key).or_insert(KeyEntry {
-            first_line,
-            sum,
-            lines,
-            texts,
-        })
+    /// Adds to a key; returns its entry. `keeps` says whether a new key keeps its texts when that is known
+    /// already (a merge); otherwise the plan is asked, once per new key.
+    fn add_key(
+        &mut self,
+        key: Key,
+        first_line: u32,
+        sum: i64,
+        lines: u64,
+        keeps: Option<bool>,
+    ) -> &mut KeyEntry {
+        // One probe per line: the entry API, with the fields the plan reads borrowed apart from the table.
+        let (plan, fields, last) = (&self.plan, &self.fields, &self.last);
+        self.entries
+            .entry(key)
+            .and_modify(|e| {
+                e.sum += sum;
+                e.lines += lines;
+                e.first_line = e.first_line.min(first_line);
+            })
+            .or_insert_with(|| {
+                let keeps = keeps.unwrap_or_else(|| match plan {
+                    Some(KeyPlan {
+                        keep_texts: Some(k),
+                        ..
+                    }) => {
+                        let coded: [&str; CODED] =
+                            std::array::from_fn(|i| &*fields[i].values[key[i] as usize]);
+                        k.keeps_texts(&coded, &last.values[key[CODED] as usize])
+                    }
+                    _ => false,
+                });
+                KeyEntry {
+                    first_line,
+                    sum,
+                    lines,
+                    texts: keeps.then(Box::default),
+                }
+            })
     }
 
     fn add_text(e: &mut KeyEntry, text: &str, first_line: u32, sum: i64, lines: u64) {
@@ -357,7 +370,7 @@ impl KeySums {
     ) {
         let with_plan = self.plan.is_some();
         let key = self.key(coded, if with_plan { sig } else { text.as_bytes() });
-        let e = self.add_key(key, first_line, sum, lines);
+        let e = self.add_key(key, first_line, sum, lines, None);
         if with_plan {
             Self::add_text(e, text, first_line, sum, lines);
         }
@@ -393,7 +406,7 @@ impl KeySums {
         for (k, e) in &other.entries {
             let (coded, last) = other.values(k);
             let key = self.key(&coded, last);
-            let at = self.add_key(key, e.first_line, e.sum, e.lines);
+            let at = self.add_key(key, e.first_line, e.sum, e.lines, Some(e.texts.is_some()));
             if let Some(texts) = &e.texts {
                 for (t, (s, n, f)) in texts.iter() {
                     Self::add_text(at, t, *f, *s, *n);
@@ -480,12 +493,12 @@ impl LineSink for KeySums {
                     .signature_into(text, &mut self.scratch, &mut sig);
                 let key = self.key(&coded, &sig);
                 self.sig = sig;
-                let e = self.add_key(key, v.line, v.amount_ore, 1);
+                let e = self.add_key(key, v.line, v.amount_ore, 1, None);
                 Self::add_text(e, text, v.line, v.amount_ore, 1);
             }
             None => {
                 let key = self.key(&coded, text.as_bytes());
-                self.add_key(key, v.line, v.amount_ore, 1);
+                self.add_key(key, v.line, v.amount_ore, 1, None);
             }
         }
         if let Some(p) = v.period {

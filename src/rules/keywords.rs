@@ -46,6 +46,39 @@ fn set_bit(sig: &mut Vec<u8>, i: usize) {
     sig[i / 8] |= 1 << (i % 8);
 }
 
+/// Writes `text` lower-cased into `out` (cleared first), as `str::to_lowercase` does, in one pass without
+/// allocating: ASCII bytes directly, other characters with `char::to_lowercase`; a text with a capital sigma
+/// (which `str::to_lowercase` lowers by its position in the word) goes through `str::to_lowercase` itself.
+pub fn lower_into(text: &str, out: &mut String) {
+    out.clear();
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    // ASCII runs are copied and lowered in bulk; each other character is lowered on its own.
+    while i < bytes.len() {
+        let run = bytes[i..]
+            .iter()
+            .position(|b| !b.is_ascii())
+            .unwrap_or(bytes.len() - i);
+        if run > 0 {
+            let start = out.len();
+            out.push_str(&text[i..i + run]);
+            // Lowering ASCII letters in place keeps the string valid UTF-8.
+            out[start..].make_ascii_lowercase();
+            i += run;
+            continue;
+        }
+        let Some(c) = text[i..].chars().next() else {
+            break;
+        };
+        if c == 'Σ' {
+            *out = text.to_lowercase();
+            return;
+        }
+        out.extend(c.to_lowercase());
+        i += c.len_utf8();
+    }
+}
+
 /// Reusable buffers for [`TextKeywords::signature_into`] (one per thread): no allocation per text.
 #[derive(Debug, Default)]
 pub struct SigScratch {
@@ -130,15 +163,7 @@ impl TextKeywords {
         }
         let lower = &mut scratch.lower;
         lower.clear();
-        if text.is_ascii() {
-            lower.push_str(text);
-            lower.make_ascii_lowercase();
-        } else if text.contains('Σ') {
-            // str::to_lowercase treats a final capital sigma specially; char-wise lowering would not.
-            *lower = text.to_lowercase();
-        } else {
-            lower.extend(text.chars().flat_map(char::to_lowercase));
-        }
+        lower_into(text, lower);
         let lower = lower.as_str();
         if let Some(ac) = &self.ac {
             scratch.next.clear();
@@ -237,6 +262,22 @@ impl FreeText<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lowering_in_one_pass_equals_str_to_lowercase() {
+        let mut out = String::from("left over");
+        for t in [
+            "",
+            "Faktura 1000000 DUSTIN Datortillbehör",
+            "ÅÄÖ åäö É İ ẞ",
+            "ΟΔΟΣ ΣΟΦΙΑΣ",
+            "IT-konsult_AB 12",
+            "ǅungla ﬀ Ⅻ",
+        ] {
+            lower_into(t, &mut out);
+            assert_eq!(out, t.to_lowercase(), "{t}");
+        }
+    }
 
     fn kw(words: &[&str]) -> TextMatch {
         TextMatch::keywords(&words.iter().map(|s| s.to_string()).collect::<Vec<_>>()).unwrap()
