@@ -14,6 +14,7 @@ mod generate;
 mod inspect;
 mod rules;
 mod run;
+mod serve;
 
 use crate::error::{Error, Result};
 use clap::{Parser, Subcommand};
@@ -68,6 +69,12 @@ enum Command {
         after_help = "Examples:\n  itcost convert huvudbok-2024.csv --out mellerud-2024.parquet\n  itcost convert --config dalsland.toml --out dalsland-parquet/   (municipality=NAME/year=YYYY/ledger.parquet)\n  itcost run mellerud-2024.parquet --central-it 1510,1511"
     )]
     Convert(convert::ConvertArgs),
+    /// The local web app: upload ledgers, set them up with forms, run, read and drill into the report, turn
+    /// suspects into rules, download everything (binds 127.0.0.1; prints a URL with a token).
+    #[command(
+        after_help = "Examples:\n  itcost serve                      (then open the printed URL)\n  itcost serve --port 0 --max-runs 4 --max-upload 8GB\n  itcost serve --host 0.0.0.0        (reachable from other computers, with the token; a warning is printed)"
+    )]
+    Serve(serve::ServeArgs),
     /// Write synthetic ledgers: the four bundled samples, or one large ledger for benchmarks.
     #[command(
         after_help = "Examples:\n  itcost generate --samples sample-ledgers\n  itcost generate --lines 10000000 --seed 7 --out /tmp/big.csv   (prints the true totals as JSON)"
@@ -97,6 +104,7 @@ pub fn main() -> i32 {
         Command::Generate(a) => generate::run(a),
         Command::Convert(a) => convert::run(a),
         Command::Explain(a) => explain::run(a),
+        Command::Serve(a) => serve::run(a),
     };
     match result {
         Ok(()) => 0,
