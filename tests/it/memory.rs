@@ -161,7 +161,8 @@ fn line_commands_memory_does_not_grow_with_lines() {
 const RUN_OUT_MB: f64 = 800.0;
 /// See [`RUN_OUT_MB`].
 const CONVERT_MB: f64 = 900.0;
-/// See [`RUN_OUT_MB`].
-const INSPECT_MB: f64 = 300.0;
+/// See [`RUN_OUT_MB`]. `inspect` measured 66 MB alone but 321 MB once while the whole suite ran beside it (the
+/// block reader runs further ahead when the parsing threads get less CPU); 500 MB is still far under today's 792.
+const INSPECT_MB: f64 = 500.0;
 /// See [`RUN_OUT_MB`].
 const EXPLAIN_MB: f64 = 500.0;
