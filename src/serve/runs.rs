@@ -63,6 +63,9 @@ pub struct Run {
 pub struct Runs {
     slots: Arc<Semaphore>,
     map: Mutex<BTreeMap<u64, Run>>,
+    /// Ids of the runs that finished with a result, in the order they finished (oldest first). Results are
+    /// dropped in this order, never by id: a run asked for early may finish last.
+    finished: Mutex<std::collections::VecDeque<u64>>,
 }
 
 impl Runs {
@@ -71,6 +74,27 @@ impl Runs {
         Runs {
             slots: Arc::new(Semaphore::new(n)),
             map: Mutex::new(BTreeMap::new()),
+            finished: Mutex::new(std::collections::VecDeque::new()),
+        }
+    }
+
+    /// Records how run `id` ended; keeps the results of the newest [`KEEP`] finished runs (in finishing
+    /// order), the older ones become [`RunState::Expired`].
+    pub fn finish(&self, id: u64, state: RunState) {
+        let mut m = self.lock();
+        let mut order = self.finished.lock().unwrap_or_else(|p| p.into_inner());
+        if matches!(state, RunState::Done(_)) {
+            order.push_back(id);
+        }
+        if let Some(r) = m.get_mut(&id) {
+            r.state = state;
+        }
+        while order.len() > KEEP {
+            if let Some(old) = order.pop_front() {
+                if let Some(r) = m.get_mut(&old) {
+                    r.state = RunState::Expired;
+                }
+            }
         }
     }
 
@@ -240,23 +264,7 @@ pub async fn start(State(app): State<Arc<App>>) -> Result<Response, Fail> {
             Ok(Err(e)) => RunState::Failed(e),
             Err(e) => RunState::Failed(e.message),
         };
-        let mut m = a.runs.lock();
-        if let Some(r) = m.get_mut(&id) {
-            r.state = state;
-        }
-        // Keep the newest KEEP results.
-        let done: Vec<u64> = m
-            .iter()
-            .filter(|(_, r)| matches!(r.state, RunState::Done(_)))
-            .map(|(k, _)| *k)
-            .collect();
-        if done.len() > KEEP {
-            for k in &done[..done.len() - KEEP] {
-                if let Some(r) = m.get_mut(k) {
-                    r.state = RunState::Expired;
-                }
-            }
-        }
+        a.runs.finish(id, state);
     });
     Ok(Redirect::to(&format!("/runs/{id}")).into_response())
 }

@@ -112,7 +112,8 @@ impl Server {
         id
     }
 
-    /// Waits until run `id` is done; panics when it failed or took longer than `limit`.
+    /// Waits until run `id` is done; panics when it failed or took longer than `limit`. A run whose result was
+    /// already dropped for newer ones (`expired`, only ever a run that finished) counts as done.
     pub fn wait(&self, id: u64, limit: Duration) {
         let t = Instant::now();
         loop {
@@ -120,7 +121,7 @@ impl Server {
             assert_eq!(s.status, 200);
             let v: serde_json::Value = serde_json::from_slice(&s.body).expect("JSON status");
             match v["state"].as_str() {
-                Some("done") => return,
+                Some("done") | Some("expired") => return,
                 Some("failed") => panic!("run {id} failed: {}", v["error"]),
                 _ => {}
             }
