@@ -51,6 +51,7 @@ pub struct RunResult {
 
 /// Runs the whole pipeline for a config.
 pub fn run(mut config: RunConfig) -> Result<RunResult> {
+    config.engine.available()?;
     let rules = RuleSet::load(config.rules.as_deref())?;
     // A municipality may appear once per year: (name, year) identifies a unit of the run, and the ledger lines are
     // stamped with a unit id (the name, or "name year" when the name occurs for several years).
@@ -155,6 +156,7 @@ pub fn run(mut config: RunConfig) -> Result<RunResult> {
                 summed: !config.keep_lines,
                 vouchers: m.ledgers.len() > 1,
                 plan: Some(plans[*i].clone()),
+                engine: config.engine.clone(),
             };
             let ing = read_ledger(path, &opts)?;
             // The audit trail's hash, while the file is in the page cache.

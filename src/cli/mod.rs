@@ -15,6 +15,7 @@ mod inspect;
 mod rules;
 mod run;
 mod serve;
+mod sql;
 
 use crate::error::{Error, Result};
 use clap::{Parser, Subcommand};
@@ -58,6 +59,12 @@ enum Command {
     /// Rules files of your own: `rules init` writes a starter that includes the defaults, `rules suggest`
     /// proposes rules for a ledger's largest IT suspects.
     Rules(rules::RulesArgs),
+    /// DataFusion SQL over a run's --out directory (tables lines, keys, results) or a Parquet dataset; prints a
+    /// table or writes CSV/Parquet. Needs itcost built with --features cluster.
+    #[command(
+        after_help = "Examples:\n  itcost sql \"SELECT pool, SUM(amount_ore) / 100 AS kr FROM lines GROUP BY pool ORDER BY kr DESC\" --on results/\n  itcost sql \"SELECT * FROM keys WHERE it_suspect\" --on results/ --csv suspects.csv"
+    )]
+    Sql(sql::SqlArgs),
     /// Explain how one ledger line (or a made-up one) is classified: which rule decided, why, and which other
     /// rules would have matched.
     #[command(
@@ -105,6 +112,7 @@ pub fn main() -> i32 {
         Command::Convert(a) => convert::run(a),
         Command::Explain(a) => explain::run(a),
         Command::Serve(a) => serve::run(a),
+        Command::Sql(a) => sql::run(a),
     };
     match result {
         Ok(()) => 0,

@@ -128,6 +128,7 @@ fn suggest(a: SuggestArgs) -> Result<()> {
         lenient: false,
         keep_lines: false,
         csv_dialect: None,
+        engine: None,
     })?;
     let result = crate::pipeline::run(cfg)?;
     let sugg = crate::report::suggest::suggestions(&result, a.top);

@@ -83,6 +83,12 @@ pub struct RunArgs {
     /// decimal comma, percentages, UTF-8 with BOM). Overrides csv_dialect in the config.
     #[arg(long, value_enum, value_name = "DIALECT")]
     csv_dialect: Option<crate::report::csv::CsvDialect>,
+    /// Where Parquet ledgers are summed per key: local (default), datafusion (in this process) or
+    /// ballista://HOST:PORT (a Ballista cluster's scheduler). The last two need itcost built with
+    /// `--features cluster` and canonical Parquet ledgers (`itcost convert`); see docs/cluster.md. Overrides
+    /// engine in the config.
+    #[arg(long, value_name = "ENGINE")]
+    engine: Option<String>,
 }
 
 /// Where and how `run` writes its results, resolved from the flags.
@@ -125,6 +131,11 @@ impl RunArgs {
             // Ledgers are read as sums per key; --out's classified.parquet reads them a second time, streaming.
             keep_lines: false,
             csv_dialect: self.csv_dialect,
+            engine: self
+                .engine
+                .as_deref()
+                .map(crate::engine::Engine::parse)
+                .transpose()?,
         })?;
         let rejects = self.rejects.unwrap_or_else(|| {
             self.out

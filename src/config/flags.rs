@@ -46,6 +46,8 @@ pub struct RunFlags {
     pub keep_lines: bool,
     /// `--csv-dialect` (overrides the config's `csv_dialect`).
     pub csv_dialect: Option<crate::report::csv::CsvDialect>,
+    /// `--engine` (overrides the config's `engine`).
+    pub engine: Option<crate::engine::Engine>,
 }
 
 impl RunConfig {
@@ -105,6 +107,9 @@ impl RunConfig {
         if let Some(d) = f.csv_dialect {
             cfg.csv_dialect = d;
         }
+        if let Some(e) = &f.engine {
+            cfg.engine = e.clone();
+        }
         if let Some(t) = &f.target {
             cfg.target_ppm = Some(
                 crate::money::parse_share_ppm(t)
@@ -154,6 +159,7 @@ impl RunConfig {
             csv_dialect: Default::default(),
             it_orgs: Vec::new(),
             benchmark_kind: None,
+            engine: Default::default(),
             config_file: None,
         }
     }

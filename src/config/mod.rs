@@ -257,6 +257,9 @@ pub struct RunConfig {
     pub it_orgs: Vec<ItOrg>,
     /// The kind the benchmark compares (`benchmark_kind`); None: the one kind the benchmarked units have.
     pub benchmark_kind: Option<FigureKind>,
+    /// The engine that sums Parquet ledgers per key (`engine = "local" | "datafusion" | "ballista://HOST:PORT"`,
+    /// or `--engine`, which wins); see [`crate::engine`].
+    pub engine: crate::engine::Engine,
     /// The config file as given and the SHA-256 of its bytes (None: a run from command-line flags).
     pub config_file: Option<(String, String)>,
 }
@@ -330,6 +333,7 @@ struct RawConfig {
     it_org: Vec<it_org::RawItOrg>,
     benchmark_kind: Option<String>,
     maturity: Option<RawMaturity>,
+    engine: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -597,6 +601,10 @@ pub fn load(path: &Path) -> Result<RunConfig> {
                 "csv_dialect: expected machine or excel-sv, found '{d}'"
             ))
         })?,
+    };
+    let engine = match raw.engine.as_deref() {
+        None => crate::engine::Engine::Local,
+        Some(e) => crate::engine::Engine::parse_name(e).map_err(|e| bad(format!("engine: {e}")))?,
     };
     if raw.municipality.is_empty() {
         return Err(bad(
@@ -979,6 +987,7 @@ pub fn load(path: &Path) -> Result<RunConfig> {
         csv_dialect,
         it_orgs,
         benchmark_kind,
+        engine,
         config_file: Some((shown, config_sha)),
     })
 }

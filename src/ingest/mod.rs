@@ -50,6 +50,9 @@ pub struct ReadOptions {
     /// With `summed`: what the rules can see of a line's free text (see [`ledger::KeyPlan`]); None keeps the
     /// text itself in the key.
     pub plan: Option<ledger::KeyPlan>,
+    /// With `summed`: the engine that sums a Parquet ledger per key (`local`, or DataFusion/Ballista in a build
+    /// with the `cluster` feature). Other formats are always read by itcost's own readers.
+    pub engine: crate::engine::Engine,
 }
 
 /// A line set aside in lenient mode (written to `rejects.csv`).
@@ -209,6 +212,15 @@ pub struct Ingested {
 pub fn read_ledger(path: &Path, opts: &ReadOptions) -> Result<Ingested> {
     std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
     let (format, detected_by) = detect_format(path)?;
+    if opts.summed && opts.engine != crate::engine::Engine::Local && format != Format::Parquet {
+        return Err(Error::usage(format!(
+            "{}: {} ledger; the {} engine reads Parquet datasets only (text is never shipped to a cluster): \
+             convert it first with itcost convert --config … --out DIR and run on the dataset",
+            path.display(),
+            format.name(),
+            opts.engine.name()
+        )));
+    }
     if format == Format::Parquet {
         return parquet::read(path, opts, detected_by);
     }

@@ -5,10 +5,15 @@ mod anonymised;
 mod bad_input;
 mod classified;
 mod cli;
+#[cfg(feature = "cluster")]
+mod cluster;
+#[cfg(feature = "cluster")]
+mod cluster_sql;
 mod column_names;
 mod contract;
 mod csv_dialects;
 mod dalsland;
+mod engine_flag;
 mod excel_out;
 mod formats;
 mod fyrbodal;

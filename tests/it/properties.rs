@@ -79,6 +79,7 @@ proptest! {
             csv_dialect: Default::default(),
             it_orgs: vec![],
             benchmark_kind: None,
+            engine: Default::default(),
             config_file: None,
         };
         let r = itcost::pipeline::run(cfg).unwrap();

@@ -131,6 +131,9 @@ fn read_summed(
         .flat_map(|(i, f)| (0..f.meta.num_row_groups()).map(move |rg| (i, rg)))
         .collect();
     let shown = path.display().to_string();
+    if opts.engine != crate::engine::Engine::Local {
+        return read_on_engine(path, files, opts, detected_by, &opened);
+    }
     let part = tasks
         .par_iter()
         .try_fold(
@@ -144,8 +147,58 @@ fn read_summed(
             || summed::Part::new(opts.plan.clone(), opts.vouchers),
             |a, b| a.merge(b, &shown),
         )?;
-    let mut sums = part.sums;
-    let (first_muni, first_year) = part.stamp;
+    summed_ingested(
+        path,
+        opts,
+        detected_by,
+        &opened,
+        part.sums,
+        part.sum_ore,
+        part.stamp,
+    )
+}
+
+/// Reads canonical Parquet ledgers as sums per key on a distributed engine (issue 15): DataFusion in this
+/// process or a Ballista cluster computes the key table ([`crate::engine`]); what was read is reported exactly
+/// as the local reader reports it.
+fn read_on_engine(
+    path: &Path,
+    files: &[PathBuf],
+    opts: &ReadOptions,
+    detected_by: String,
+    opened: &[row_groups::ParquetFile],
+) -> Result<Ingested> {
+    if let Some(f) = opened.iter().find(|f| !f.layout.canonical) {
+        return Err(Error::usage(format!(
+            "{}: the {} engine reads itcost's canonical Parquet ledgers; convert this file first (itcost convert \
+             --config … --out DIR) and run on the dataset",
+            f.shown,
+            opts.engine.name()
+        )));
+    }
+    let got = crate::engine::sum_files(&opts.engine, &path.display().to_string(), files, opts)?;
+    summed_ingested(
+        path,
+        opts,
+        detected_by,
+        opened,
+        got.sums,
+        got.sum_ore,
+        got.stamp,
+    )
+}
+
+/// The [`Ingested`] of a Parquet ledger summed per key (by any engine).
+fn summed_ingested(
+    path: &Path,
+    opts: &ReadOptions,
+    detected_by: String,
+    opened: &[row_groups::ParquetFile],
+    mut sums: super::ledger::KeySums,
+    sum_ore: i64,
+    stamp: (Option<String>, Option<i32>),
+) -> Result<Ingested> {
+    let (first_muni, first_year) = stamp;
     let municipality = opts.municipality.clone().or(first_muni).unwrap_or_else(|| {
         match opened.iter().all(|f| f.layout.canonical) {
             true => String::new(),
@@ -156,10 +209,10 @@ fn read_summed(
         .year
         .or(first_year)
         .or_else(|| super::most_common_year_of(&sums.periods));
-    let mut report = IngestReport::new(path, Format::Parquet, describe(detected_by, &opened, true));
-    note_foreign(&mut report, &opened);
+    let mut report = IngestReport::new(path, Format::Parquet, describe(detected_by, opened, true));
+    note_foreign(&mut report, opened);
     report.lines = sums.lines as usize;
-    report.sum_ore = part.sum_ore;
+    report.sum_ore = sum_ore;
     report.months = sums.periods.keys().copied().collect();
     report.vouchers = Some(std::sync::Arc::new(std::mem::take(&mut sums.vouchers)));
     let frame = sums.finish(&report.file, &municipality, year)?;

@@ -1,0 +1,151 @@
+//! `itcost-ballista`: a Ballista scheduler or executor built from the same crates as itcost's client, for the
+//! tests and for a cluster on machines where `cargo install ballista-scheduler ballista-executor` is not wanted
+//! (docs/cluster.md). The stock binaries work as well: itcost ships only standard DataFusion plans.
+//!
+//! ```text
+//! itcost-ballista scheduler --port 50050
+//! itcost-ballista executor --scheduler-port 50050 --port 50051 --grpc-port 50052 --work-dir /tmp/ex1 --concurrency 2
+//! ```
+
+use clap::{Parser, Subcommand};
+use std::sync::Arc;
+
+/// A Ballista scheduler or executor (Ballista 55, DataFusion 55).
+#[derive(Parser, Debug)]
+#[command(name = "itcost-ballista", version)]
+struct Cli {
+    #[command(subcommand)]
+    role: Role,
+}
+
+#[derive(Subcommand, Debug)]
+enum Role {
+    /// The scheduler: plans jobs into stages and hands tasks to executors (gRPC).
+    Scheduler {
+        /// Address to bind.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind_host: String,
+        /// Host name executors and clients use to reach this scheduler.
+        #[arg(long, default_value = "localhost")]
+        external_host: String,
+        /// gRPC port.
+        #[arg(long, default_value_t = 50050)]
+        port: u16,
+        /// Seconds without a heartbeat after which an executor is declared dead and its tasks rescheduled.
+        #[arg(long, default_value_t = 180)]
+        executor_timeout: u64,
+    },
+    /// An executor: runs tasks and serves their shuffle output over Arrow Flight.
+    Executor {
+        /// Address to bind.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind_host: String,
+        /// Host name the scheduler and other executors use to reach this one.
+        #[arg(long)]
+        external_host: Option<String>,
+        /// Arrow Flight port (shuffle data).
+        #[arg(long, default_value_t = 50051)]
+        port: u16,
+        /// gRPC port (tasks from the scheduler).
+        #[arg(long, default_value_t = 50052)]
+        grpc_port: u16,
+        /// The scheduler's host.
+        #[arg(long, default_value = "localhost")]
+        scheduler_host: String,
+        /// The scheduler's port.
+        #[arg(long, default_value_t = 50050)]
+        scheduler_port: u16,
+        /// Directory for shuffle files (default: a temporary directory).
+        #[arg(long)]
+        work_dir: Option<String>,
+        /// Tasks run at once (default: the machine's cores).
+        #[arg(long)]
+        concurrency: Option<usize>,
+        /// Seconds between heartbeats to the scheduler.
+        #[arg(long, default_value_t = 60)]
+        heartbeat: u64,
+    },
+}
+
+fn main() {
+    let cli = Cli::parse();
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("itcost-ballista: could not start a runtime: {e}");
+            std::process::exit(70);
+        }
+    };
+    let result = rt.block_on(async {
+        match cli.role {
+            Role::Scheduler {
+                bind_host,
+                external_host,
+                port,
+                executor_timeout,
+            } => {
+                use ballista_scheduler::cluster::BallistaCluster;
+                use ballista_scheduler::config::SchedulerConfig;
+                let config = SchedulerConfig {
+                    bind_host: bind_host.clone(),
+                    bind_port: port,
+                    external_host,
+                    executor_timeout_seconds: executor_timeout,
+                    expire_dead_executor_interval_seconds: (executor_timeout / 3).clamp(1, 15),
+                    no_executors_grace_period_seconds: executor_timeout,
+                    ..Default::default()
+                };
+                let addr = format!("{bind_host}:{port}")
+                    .parse()
+                    .map_err(|e| format!("--bind-host/--port: {e}"))?;
+                let cluster = BallistaCluster::new_from_config(&config)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                eprintln!("itcost-ballista: scheduler listening on {addr}");
+                ballista_scheduler::scheduler_process::start_server(cluster, addr, Arc::new(config))
+                    .await
+                    .map_err(|e| e.to_string())
+            }
+            Role::Executor {
+                bind_host,
+                external_host,
+                port,
+                grpc_port,
+                scheduler_host,
+                scheduler_port,
+                work_dir,
+                concurrency,
+                heartbeat,
+            } => {
+                use ballista_executor::executor_process::{
+                    start_executor_process, ExecutorProcessConfig,
+                };
+                let mut config = ExecutorProcessConfig {
+                    bind_host,
+                    external_host,
+                    port,
+                    grpc_port,
+                    scheduler_host,
+                    scheduler_port,
+                    work_dir,
+                    executor_heartbeat_interval_seconds: heartbeat,
+                    ..Default::default()
+                };
+                if let Some(c) = concurrency {
+                    config.vcores = c.max(1);
+                }
+                eprintln!("itcost-ballista: executor on port {port} (gRPC {grpc_port})");
+                start_executor_process(Arc::new(config))
+                    .await
+                    .map_err(|e| e.to_string())
+            }
+        }
+    });
+    if let Err(e) = result {
+        eprintln!("itcost-ballista: {e}");
+        std::process::exit(1);
+    }
+}

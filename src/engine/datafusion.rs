@@ -1,0 +1,662 @@
+//! The key table of a canonical Parquet ledger computed by Apache DataFusion, in this process or on an Apache
+//! Ballista cluster (the same logical plan: Ballista ships it to its executors).
+//!
+//! The plan, per ledger file (one `municipality=…/year=…/ledger.parquet` of a dataset):
+//! 1. **Keys.** Project the seven coded fields (trimmed of Unicode white space, as the local reader trims them),
+//!    the line text's keyword signature, the amount and the line; group by the coded fields and the signature;
+//!    `SUM(amount_ore)`, `COUNT(*)`, `MIN(line)`, `MAX(ABS(amount_ore))`. The signature is computed by DataFusion's
+//!    built-in `regexp_like(lower(text), pattern)`, one pattern per atom of the rules' free-text keywords
+//!    ([`crate::rules::keyword_regex::atom_patterns`], equal to the Rust matcher), packed into 63 bits per
+//!    `Int64` word (`CASE WHEN … THEN 2^b`), behind one combined pattern that skips texts holding no keyword.
+//!    So stock executors run it: no user-defined function, no second copy of the rules.
+//! 2. **Texts of the suspect keys.** The client decides with the same Rust code as the local engine which keys
+//!    keep a sum per distinct text (unclassified IT suspects: the report lists their top texts); when any does,
+//!    a second query sums those keys' lines per distinct text.
+//! 3. **Months, stamp, vouchers.** Lines per period (`COALESCE(period, YYYYMM of date)`), the file's
+//!    municipality and year, and (when a municipality has several files) its distinct voucher numbers.
+//!
+//! Money stays integer öre: each group's sum is trusted only when `COUNT × MAX|amount| < 2⁶³` (no `i64`
+//! overflow can have happened on the way); otherwise the run stops with an error naming the file and the key.
+//! The client adds the keys into [`KeySums`] in the order of their first lines, as the local reader's table is
+//! ordered, so the frame handed to classification is the same row for row.
+
+use super::{Engine, EngineSums};
+use crate::error::{Error, Result};
+use crate::ingest::ledger::{KeyPlan, KeySums, CODED, KEY_FIELDS, TEXT_FIELDS};
+use crate::ingest::ReadOptions;
+use datafusion::arrow::array::{Array, ArrayRef, AsArray};
+use datafusion::arrow::compute::cast;
+use datafusion::arrow::datatypes::{DataType, Int64Type};
+use datafusion::arrow::record_batch::RecordBatch;
+use datafusion::execution::SessionStateBuilder;
+use datafusion::functions::expr_fn::{btrim, coalesce, concat_ws, date_part, lower, regexp_like};
+use datafusion::functions_aggregate::expr_fn::{count, max, min, sum};
+use datafusion::prelude::*;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+/// Unicode white space (`char::is_whitespace`, what `str::trim` removes): the local reader trims every value.
+pub const WHITE_SPACE: &str =
+    "\u{9}\u{a}\u{b}\u{c}\u{d}\u{20}\u{85}\u{a0}\u{1680}\u{2000}\u{2001}\u{2002}\u{2003}\
+\u{2004}\u{2005}\u{2006}\u{2007}\u{2008}\u{2009}\u{200a}\u{2028}\u{2029}\u{202f}\u{205f}\u{3000}";
+
+/// Signature bits per `Int64` word (the sign bit is left alone).
+const BITS: usize = 63;
+
+/// Partitions of a DataFusion plan (and of a Ballista stage): at least 4, else the machine's cores.
+pub fn target_partitions() -> usize {
+    std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(4)
+        .max(4)
+}
+
+/// The runtime the engine's futures run on (DataFusion and Ballista are async; the pipeline is not).
+pub fn runtime() -> Result<&'static tokio::runtime::Runtime> {
+    static RT: OnceLock<std::result::Result<tokio::runtime::Runtime, String>> = OnceLock::new();
+    RT.get_or_init(|| {
+        tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .thread_name("itcost-engine")
+            .build()
+            .map_err(|e| e.to_string())
+    })
+    .as_ref()
+    .map_err(|e| Error::internal(format!("could not start the engine's runtime: {e}")))
+}
+
+/// A session on the engine: in-process DataFusion, or a Ballista client connected to the scheduler.
+pub async fn session(engine: &Engine) -> Result<SessionContext> {
+    match engine {
+        Engine::Ballista(url) => {
+            use ballista::prelude::{SessionConfigExt, SessionContextExt};
+            let config =
+                SessionConfig::new_with_ballista().with_target_partitions(target_partitions());
+            let state = SessionStateBuilder::new()
+                .with_config(config)
+                .with_default_features()
+                .build();
+            SessionContext::remote_with_state(url, state)
+                .await
+                .map_err(|e| engine_error(engine, "connecting to the scheduler", &e))
+        }
+        _ => Ok(SessionContext::new_with_config(
+            SessionConfig::new().with_target_partitions(target_partitions()),
+        )),
+    }
+}
+
+/// The engine's failure in the reader's terms: which engine, doing what, and the engine's own message.
+pub fn engine_error(engine: &Engine, doing: &str, e: &dyn std::fmt::Display) -> Error {
+    let at = match engine {
+        Engine::Ballista(url) => format!("the Ballista cluster at {url}"),
+        _ => "DataFusion".to_string(),
+    };
+    Error::input(format!("{at}, {doing}: {e}"))
+}
+
+/// Sums canonical Parquet ledgers per key on `engine` (see the module doc); `shown` names the input in messages.
+pub fn sum_files(
+    engine: &Engine,
+    shown: &str,
+    files: &[PathBuf],
+    opts: &ReadOptions,
+) -> Result<EngineSums> {
+    let rt = runtime()?;
+    rt.block_on(async {
+        let ctx = session(engine).await?;
+        let mut sums = KeySums::with_plan(opts.plan.clone());
+        sums.keep_vouchers = opts.vouchers;
+        let mut sum_ore = 0i64;
+        let mut stamp: (Option<String>, Option<i32>) = (None, None);
+        for path in files {
+            let file = FileSums::of(&ctx, engine, path, opts).await?;
+            sum_ore = sum_ore.checked_add(file.sum_ore).ok_or_else(|| {
+                Error::input(format!("{shown}: the sum of the amounts overflows"))
+            })?;
+            if stamp == (None, None) {
+                stamp = file.stamp.clone();
+            }
+            file.add_to(&mut sums);
+            crate::progress::advance(std::fs::metadata(path).map(|m| m.len()).unwrap_or(0));
+        }
+        Ok(EngineSums {
+            sums,
+            sum_ore,
+            stamp,
+        })
+    })
+}
+
+/// One key row of the engine's answer.
+struct KeyRow {
+    coded: [String; CODED],
+    sig: Vec<u8>,
+    /// The line text (only in the per-text rows of the keys that keep their texts).
+    text: String,
+    sum: i64,
+    lines: u64,
+    first_line: u32,
+}
+
+/// What the engine computed for one file.
+struct FileSums {
+    keys: Vec<KeyRow>,
+    periods: Vec<(i32, u64)>,
+    vouchers: Vec<String>,
+    sum_ore: i64,
+    stamp: (Option<String>, Option<i32>),
+}
+
+impl FileSums {
+    async fn of(
+        ctx: &SessionContext,
+        engine: &Engine,
+        path: &Path,
+        opts: &ReadOptions,
+    ) -> Result<FileSums> {
+        let shown = path.display().to_string();
+        let fail = |doing: &str, e: &dyn std::fmt::Display| {
+            engine_error(engine, &format!("{doing} {shown}"), e)
+        };
+        let table = ctx
+            .read_parquet(
+                path.to_string_lossy().as_ref(),
+                ParquetReadOptions::default(),
+            )
+            .await
+            .map_err(|e| fail("reading", &e))?;
+        let names: Vec<String> = table
+            .schema()
+            .fields()
+            .iter()
+            .map(|f| f.name().clone())
+            .collect();
+        let has = |c: &str| names.iter().any(|n| n == c);
+        for c in ["account", "amount_ore"] {
+            if !has(c) {
+                return Err(Error::input(format!(
+                    "{shown}: expected an itcost canonical ledger (written by `itcost convert`), missing column '{c}'"
+                )));
+            }
+        }
+        let trimmed = |c: &str| -> Expr {
+            if has(c) {
+                coalesce(vec![btrim(vec![col(c), lit(WHITE_SPACE)]), lit("")])
+            } else {
+                lit("")
+            }
+        };
+        let coded_names: Vec<&str> = KEY_FIELDS[..CODED]
+            .iter()
+            .map(|&i| TEXT_FIELDS[i].key())
+            .collect();
+        let patterns = opts
+            .plan
+            .as_ref()
+            .map(|p| crate::rules::keyword_regex::atom_patterns(&p.keywords))
+            .unwrap_or_default();
+        let words = patterns.len().div_ceil(BITS);
+        let text = coalesce(vec![lower(trimmed("text")), lit("")]);
+        let mut select: Vec<Expr> = coded_names
+            .iter()
+            .enumerate()
+            .map(|(i, c)| trimmed(c).alias(format!("k{i}")))
+            .collect();
+        select.extend(signature_words(&text, &patterns));
+        select.push(text.clone().alias("text_l"));
+        select.push(trimmed("text").alias("text_t"));
+        select.push(col("amount_ore").alias("amount"));
+        select.push(if has("line") {
+            coalesce(vec![cast_expr(col("line"), DataType::Int64), lit(0i64)]).alias("line")
+        } else {
+            lit(0i64).alias("line")
+        });
+        let rows = table
+            .clone()
+            .select(select)
+            .map_err(|e| fail("planning", &e))?;
+        let group: Vec<Expr> = (0..CODED)
+            .map(|i| col(format!("k{i}")))
+            .chain((0..words).map(|j| col(format!("w{j}"))))
+            .collect();
+        let aggs = vec![
+            sum(col("amount")).alias("sum"),
+            count(lit(1i64)).alias("n"),
+            count(col("amount")).alias("n_amount"),
+            min(col("line")).alias("first_line"),
+            max(datafusion::functions::math::expr_fn::abs(col("amount"))).alias("max_abs"),
+        ];
+        let batches = rows
+            .clone()
+            .aggregate(group.clone(), aggs.clone())
+            .map_err(|e| fail("planning", &e))?
+            .collect()
+            .await
+            .map_err(|e| fail("summing", &e))?;
+        let mut keys = key_rows(&batches, words, false, &shown)?;
+        let mut sum_ore = 0i64;
+        for k in &keys {
+            sum_ore = sum_ore
+                .checked_add(k.sum)
+                .ok_or_else(|| Error::input(format!("{shown}: the running sum overflows")))?;
+            account_check(&shown, k)?;
+        }
+
+        // The keys whose lines keep their texts, summed per distinct text.
+        let keep = opts
+            .plan
+            .as_ref()
+            .and_then(|p: &KeyPlan| p.keep_texts.clone());
+        let kept: Vec<String> = keys
+            .iter()
+            .filter(|k| {
+                keep.as_ref().is_some_and(|kt| {
+                    let coded: [&str; CODED] = std::array::from_fn(|i| k.coded[i].as_str());
+                    kt.keeps_texts(&coded, &k.sig)
+                })
+            })
+            .map(|k| key_string(&k.coded, &words_of(&k.sig, words)))
+            .collect();
+        if !kept.is_empty() {
+            let id = concat_ws(
+                lit("\u{1f}"),
+                group
+                    .iter()
+                    .map(|g| cast_expr(g.clone(), DataType::Utf8))
+                    .collect(),
+            );
+            let list: Vec<Expr> = kept.iter().map(|s| lit(s.as_str())).collect();
+            // The coded values alone first: a filter on them is pushed below the signature's regexes.
+            let coded_id = concat_ws(
+                lit("\u{1f}"),
+                (0..CODED).map(|i| col(format!("k{i}"))).collect(),
+            );
+            let coded_list: std::collections::BTreeSet<String> = kept
+                .iter()
+                .map(|s| {
+                    s.split('\u{1f}')
+                        .take(CODED)
+                        .collect::<Vec<_>>()
+                        .join("\u{1f}")
+                })
+                .collect();
+            let coded_list: Vec<Expr> = coded_list.iter().map(|s| lit(s.as_str())).collect();
+            let mut by_text = group.clone();
+            by_text.push(col("text_t"));
+            let batches = rows
+                .clone()
+                .filter(coded_id.in_list(coded_list, false))
+                .and_then(|d| d.filter(id.in_list(list, false)))
+                .map_err(|e| fail("planning", &e))?
+                .aggregate(by_text, aggs)
+                .map_err(|e| fail("planning", &e))?
+                .collect()
+                .await
+                .map_err(|e| fail("summing the suspect keys' texts of", &e))?;
+            let per_text = key_rows(&batches, words, true, &shown)?;
+            let kept: std::collections::HashSet<&String> = kept.iter().collect();
+            keys.retain(|k| !kept.contains(&key_string(&k.coded, &words_of(&k.sig, words))));
+            keys.extend(per_text);
+        }
+        // In the order of first lines (then values): the order the local reader's table has.
+        keys.sort_by(|a, b| {
+            (a.first_line, &a.coded, &a.sig, &a.text).cmp(&(
+                b.first_line,
+                &b.coded,
+                &b.sig,
+                &b.text,
+            ))
+        });
+
+        let periods = periods(&rows_of(&table, has("period"), has("date"))?)
+            .await
+            .map_err(|e| fail("counting the months of", &e))?;
+        let stamp = stamp(&table, has("municipality"), has("year"))
+            .await
+            .map_err(|e| fail("reading the municipality and year of", &e))?;
+        let vouchers = if opts.vouchers && has("voucher") {
+            let v = trimmed("voucher").alias("v");
+            let b = table
+                .clone()
+                .select(vec![v])
+                .and_then(|d| d.filter(col("v").not_eq(lit(""))))
+                .and_then(|d| d.distinct())
+                .map_err(|e| fail("planning", &e))?
+                .collect()
+                .await
+                .map_err(|e| fail("reading the vouchers of", &e))?;
+            strings(&b, 0)?
+        } else {
+            Vec::new()
+        };
+        Ok(FileSums {
+            keys,
+            periods,
+            vouchers,
+            sum_ore,
+            stamp,
+        })
+    }
+
+    /// Adds the file's keys, months and vouchers to the run's sums.
+    fn add_to(&self, sums: &mut KeySums) {
+        for k in &self.keys {
+            let coded: [&str; CODED] = std::array::from_fn(|i| k.coded[i].as_str());
+            sums.add_summed(&coded, &k.text, &k.sig, k.first_line, k.sum, k.lines);
+        }
+        for (p, n) in &self.periods {
+            sums.add_period(*p, *n);
+        }
+        if sums.keep_vouchers {
+            for v in &self.vouchers {
+                if !sums.vouchers.contains(v.as_str()) {
+                    sums.vouchers.insert(Box::from(v.as_str()));
+                }
+            }
+        }
+    }
+}
+
+/// The line table with its period (`COALESCE(period, YYYYMM of date)`), for counting lines per month.
+fn rows_of(table: &DataFrame, has_period: bool, has_date: bool) -> Result<DataFrame> {
+    let from_date = if has_date {
+        cast_expr(date_part(lit("year"), col("date")), DataType::Int64) * lit(100i64)
+            + cast_expr(date_part(lit("month"), col("date")), DataType::Int64)
+    } else {
+        lit(datafusion::scalar::ScalarValue::Int64(None))
+    };
+    let p = if has_period {
+        coalesce(vec![cast_expr(col("period"), DataType::Int64), from_date])
+    } else {
+        from_date
+    };
+    table
+        .clone()
+        .select(vec![p.alias("p")])
+        .map_err(|e| Error::internal(format!("planning the months: {e}")))
+}
+
+/// Lines per period.
+async fn periods(rows: &DataFrame) -> datafusion::error::Result<Vec<(i32, u64)>> {
+    let b = rows
+        .clone()
+        .filter(col("p").is_not_null())?
+        .aggregate(vec![col("p")], vec![count(lit(1i64)).alias("n")])?
+        .collect()
+        .await?;
+    let mut out = Vec::new();
+    for batch in &b {
+        let p = int64(batch.column(0))?;
+        let n = int64(batch.column(1))?;
+        for r in 0..batch.num_rows() {
+            out.push((p.value(r) as i32, n.value(r).max(0) as u64));
+        }
+    }
+    out.sort_unstable();
+    Ok(out)
+}
+
+/// The file's municipality (first non-empty) and year (first non-null).
+async fn stamp(
+    table: &DataFrame,
+    has_muni: bool,
+    has_year: bool,
+) -> datafusion::error::Result<(Option<String>, Option<i32>)> {
+    let mut muni = None;
+    if has_muni {
+        let m = btrim(vec![col("municipality"), lit(WHITE_SPACE)]).alias("m");
+        let b = table
+            .clone()
+            .select(vec![m])?
+            .filter(col("m").is_not_null().and(col("m").not_eq(lit(""))))?
+            .limit(0, Some(1))?
+            .collect()
+            .await?;
+        for batch in &b {
+            let c = cast(batch.column(0), &DataType::Utf8)?;
+            let s = c.as_string::<i32>();
+            if muni.is_none() && !s.is_empty() && s.is_valid(0) {
+                muni = Some(s.value(0).to_string());
+            }
+        }
+    }
+    let mut year = None;
+    if has_year {
+        let b = table
+            .clone()
+            .select(vec![cast_expr(col("year"), DataType::Int64).alias("y")])?
+            .filter(col("y").is_not_null())?
+            .limit(0, Some(1))?
+            .collect()
+            .await?;
+        for batch in &b {
+            let y = int64(batch.column(0))?;
+            if batch.num_rows() > 0 {
+                year = i32::try_from(y.value(0)).ok();
+            }
+        }
+    }
+    Ok((muni, year))
+}
+
+/// `CAST(e AS t)`.
+fn cast_expr(e: Expr, t: DataType) -> Expr {
+    Expr::Cast(datafusion::logical_expr::Cast::new(Box::new(e), t))
+}
+
+/// The signature words `w0, w1, …` of the lower-cased text: bit `b` of word `j` is atom `63 j + b`.
+fn signature_words(text: &Expr, patterns: &[String]) -> Vec<Expr> {
+    if patterns.is_empty() {
+        return Vec::new();
+    }
+    // One pattern for "holds any atom": most texts hold none and are settled by one match.
+    let any = patterns
+        .iter()
+        .map(|p| format!("(?:{p})"))
+        .collect::<Vec<_>>()
+        .join("|");
+    let holds_any = regexp_like(text.clone(), lit(any), None);
+    patterns
+        .chunks(BITS)
+        .enumerate()
+        .map(|(j, chunk)| {
+            let mut word: Option<Expr> = None;
+            for (b, p) in chunk.iter().enumerate() {
+                let bit = when(
+                    regexp_like(text.clone(), lit(p.as_str()), None),
+                    lit(1i64 << b),
+                )
+                .otherwise(lit(0i64))
+                .unwrap_or_else(|_| lit(0i64));
+                word = Some(match word {
+                    Some(w) => w + bit,
+                    None => bit,
+                });
+            }
+            let word = word.unwrap_or_else(|| lit(0i64));
+            when(holds_any.clone(), word)
+                .otherwise(lit(0i64))
+                .unwrap_or_else(|_| lit(0i64))
+                .alias(format!("w{j}"))
+        })
+        .collect()
+}
+
+/// The signature bytes of the words (bit `63 j + b` = bit `b` of word `j`), without trailing zero bytes.
+fn sig_of_words(words: &[i64]) -> Vec<u8> {
+    let mut sig: Vec<u8> = Vec::new();
+    for (j, w) in words.iter().enumerate() {
+        for b in 0..BITS {
+            if w & (1i64 << b) != 0 {
+                let i = j * BITS + b;
+                if sig.len() <= i / 8 {
+                    sig.resize(i / 8 + 1, 0);
+                }
+                sig[i / 8] |= 1 << (i % 8);
+            }
+        }
+    }
+    sig
+}
+
+/// The words of signature bytes (inverse of [`sig_of_words`]).
+fn words_of(sig: &[u8], words: usize) -> Vec<i64> {
+    let mut out = vec![0i64; words];
+    for i in 0..sig.len() * 8 {
+        if crate::rules::keywords::has_bit(sig, i) {
+            out[i / BITS] |= 1i64 << (i % BITS);
+        }
+    }
+    out
+}
+
+/// A key as one string, as the engine's `concat_ws(U+001F, k0 … k6, w0 …)` writes it.
+fn key_string(coded: &[String; CODED], words: &[i64]) -> String {
+    let mut parts: Vec<String> = coded.to_vec();
+    parts.extend(words.iter().map(|w| w.to_string()));
+    parts.join("\u{1f}")
+}
+
+/// An Int64 view of a column (cast when the engine chose another integer type).
+fn int64(c: &ArrayRef) -> datafusion::error::Result<datafusion::arrow::array::Int64Array> {
+    let c = cast(c, &DataType::Int64)?;
+    Ok(c.as_primitive::<Int64Type>().clone())
+}
+
+/// A column's values as strings ("" for null).
+fn strings(batches: &[RecordBatch], i: usize) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    for b in batches {
+        let c = cast(b.column(i), &DataType::Utf8)
+            .map_err(|e| Error::internal(format!("the engine's answer: {e}")))?;
+        let s = c.as_string::<i32>();
+        for r in 0..s.len() {
+            out.push(if s.is_null(r) {
+                String::new()
+            } else {
+                s.value(r).to_string()
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// The key rows of an aggregate's answer (columns: k0…k6, w0…, [text_t], sum, n, n_amount, first_line,
+/// max_abs), with the overflow guard and the missing-amount check.
+fn key_rows(
+    batches: &[RecordBatch],
+    words: usize,
+    with_text: bool,
+    shown: &str,
+) -> Result<Vec<KeyRow>> {
+    let bad = |e: datafusion::arrow::error::ArrowError| {
+        Error::internal(format!("{shown}: the engine's answer: {e}"))
+    };
+    let mut out = Vec::new();
+    for b in batches {
+        let n_rows = b.num_rows();
+        let coded: Vec<Vec<String>> = (0..CODED)
+            .map(|i| strings(std::slice::from_ref(b), i))
+            .collect::<Result<_>>()?;
+        let ws: Vec<_> = (0..words)
+            .map(|j| int64(b.column(CODED + j)))
+            .collect::<std::result::Result<_, _>>()
+            .map_err(|e| Error::internal(format!("{shown}: the engine's answer: {e}")))?;
+        let mut at = CODED + words;
+        let texts = if with_text {
+            at += 1;
+            strings(std::slice::from_ref(b), at - 1)?
+        } else {
+            vec![String::new(); n_rows]
+        };
+        let col_i64 = |i: usize| -> Result<datafusion::arrow::array::Int64Array> {
+            let c = cast(b.column(i), &DataType::Int64).map_err(bad)?;
+            Ok(c.as_primitive::<Int64Type>().clone())
+        };
+        let (sums, ns, n_amounts, firsts, max_abs) = (
+            col_i64(at)?,
+            col_i64(at + 1)?,
+            col_i64(at + 2)?,
+            col_i64(at + 3)?,
+            col_i64(at + 4)?,
+        );
+        for r in 0..n_rows {
+            let key: [String; CODED] = std::array::from_fn(|i| coded[i][r].clone());
+            let n = ns.value(r).max(0) as u64;
+            if n_amounts.value(r) != ns.value(r) {
+                return Err(Error::input(format!(
+                    "{shown}: line {}: column 'amount_ore': expected an amount in öre, found an empty cell",
+                    firsts.value(r)
+                )));
+            }
+            // Overflow guard: no partial sum of this group can have left i64 when n × max|amount| < 2^63.
+            let bound = (n as i128) * (max_abs.value(r).unsigned_abs() as i128);
+            if bound >= i64::MAX as i128 {
+                return Err(Error::input(format!(
+                    "{shown}: the lines of account {} cost centre {} could overflow a 64-bit sum of öre \
+                     ({n} lines, largest amount {} öre); split the ledger",
+                    key[0],
+                    key[2],
+                    max_abs.value(r)
+                )));
+            }
+            let wv: Vec<i64> = ws.iter().map(|w| w.value(r)).collect();
+            out.push(KeyRow {
+                coded: key,
+                sig: sig_of_words(&wv),
+                text: texts[r].clone(),
+                sum: sums.value(r),
+                lines: n,
+                first_line: u32::try_from(firsts.value(r)).unwrap_or(0),
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// The error the local reader gives for a line without an account code (a total row or a repeated header).
+fn account_check(shown: &str, k: &KeyRow) -> Result<()> {
+    let account = &k.coded[0];
+    if account.bytes().any(|b| b.is_ascii_digit()) {
+        return Ok(());
+    }
+    let found = if account.is_empty() {
+        "an empty field".to_string()
+    } else {
+        format!("'{account}'")
+    };
+    Err(Error::input(format!(
+        "{shown}: line {}: column 'account': expected an account code like 6412, found {found} (a total row or a \
+         repeated header?)",
+        k.first_line
+    )))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_and_signatures_round_trip() {
+        for sig in [
+            vec![],
+            vec![1u8],
+            vec![0, 0x80],
+            vec![0xff; 9],
+            vec![0, 0, 0, 0, 0, 0, 0, 0x40, 1],
+        ] {
+            let w = words_of(&sig, 2);
+            assert_eq!(sig_of_words(&w), sig, "{sig:?}");
+        }
+    }
+
+    #[test]
+    fn white_space_is_what_str_trim_removes() {
+        let all: String = (0..=0x10ffffu32)
+            .filter_map(char::from_u32)
+            .filter(|c| c.is_whitespace())
+            .collect();
+        assert_eq!(all, WHITE_SPACE);
+    }
+}
