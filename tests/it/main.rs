@@ -9,6 +9,7 @@ mod column_names;
 mod contract;
 mod csv_dialects;
 mod dalsland;
+mod dataset;
 mod excel_out;
 mod formats;
 mod fyrbodal;

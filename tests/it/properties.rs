@@ -80,6 +80,7 @@ proptest! {
             it_orgs: vec![],
             benchmark_kind: None,
             config_file: None,
+            dataset: None,
         };
         let r = itcost::pipeline::run(cfg).unwrap();
         let m = &r.municipalities[0];
