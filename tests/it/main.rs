@@ -18,6 +18,7 @@ mod inputs;
 mod it_orgs;
 mod manners;
 mod memory;
+mod national;
 mod parquet_exports;
 mod properties;
 mod refusals;
