@@ -7,7 +7,7 @@
 //!
 //! Sizes are uneven as Sweden's are: a municipality's weight falls with its rank as a power law (the largest
 //! about 150 times the smallest), and each year is 2 % larger than the one before; every partition gets at least
-//! 10 lines. Lines are written block by block through the convert writer, so memory holds one window whatever N.
+//! 24 lines (every month, and a line on each central IT cost centre). Lines are written block by block through the convert writer, so memory holds one window whatever N.
 
 use super::*;
 use crate::ingest::dataset::hive_escape;
@@ -80,10 +80,14 @@ fn name(i: usize) -> String {
     n
 }
 
-/// Lines per partition (municipality-major): `lines` spread by weight, at least 10 each, summing to `lines`.
+/// The fewest lines of a partition: every month, and each central IT cost centre, has a line.
+const MIN_LINES: u64 = 24;
+
+/// Lines per partition (municipality-major): `lines` spread by weight, at least [`MIN_LINES`] each, summing to
+/// `lines`.
 fn sizes(o: &NationalOptions) -> Vec<u64> {
     let parts = o.municipalities * o.years;
-    let floor = 10u64;
+    let floor = MIN_LINES;
     let weights: Vec<f64> = (0..o.municipalities)
         .flat_map(|m| {
             // Rank m+1 among municipalities; power 0.9 gives ~150× between the first and the 290th.
@@ -117,14 +121,14 @@ pub fn write_national(dir: &Path, o: &NationalOptions) -> Result<NationalTruth> 
         )));
     }
     let parts = (o.municipalities * o.years) as u64;
-    if o.lines < parts * 10 {
+    if o.lines < parts * MIN_LINES {
         return Err(Error::usage(format!(
             "generate --national: --lines {} is too few for {} municipalities × {} years: give at least {} \
-             (10 lines per municipality and year)",
+             ({MIN_LINES} lines per municipality and year: every month and central IT cost centre)",
             o.lines,
             o.municipalities,
             o.years,
-            parts * 10
+            parts * MIN_LINES
         )));
     }
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
@@ -220,9 +224,16 @@ fn write_partition(
                 }
                 x -= c.1;
             }
+            // Every municipality books on each of its central IT cost centres: the first two lines are a
+            // computer bought by each (a run refuses a central IT code that matches no line).
+            if i < 2 {
+                pick = (COMPUTERS, 0, 1_200_000);
+            }
             let (a, _, base) = pick;
             let amount = (base as f64 * (0.2 + rng.unit() * 1.6)) as i64;
-            let cc = if a.class == Class::Excluded {
+            let cc = if i < 2 {
+                central[i as usize].as_str()
+            } else if a.class == Class::Excluded {
                 ""
             } else {
                 rng.pick(&ccs).as_str()
@@ -343,7 +354,7 @@ mod tests {
         };
         let s = sizes(&o);
         assert_eq!(s.iter().sum::<u64>(), 3_000_000);
-        assert!(s.iter().all(|&n| n >= 10));
+        assert!(s.iter().all(|&n| n >= MIN_LINES));
         assert!(s[0] > 100 * s[289 * 10], "{} vs {}", s[0], s[2890]);
         assert!(s[9] > s[0], "later years are larger");
     }

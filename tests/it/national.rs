@@ -128,5 +128,5 @@ fn too_few_lines_for_the_partitions_are_refused() {
         .output()
         .unwrap();
     assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("give at least 29000"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("give at least 69600"));
 }
