@@ -6,6 +6,7 @@ pub mod dataset;
 pub mod flags;
 pub mod it_org;
 pub mod maturity;
+pub mod small_csv;
 pub mod sundsvall;
 
 use crate::error::{Error, Result};
