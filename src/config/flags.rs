@@ -161,6 +161,7 @@ impl RunConfig {
             benchmark_kind: None,
             engine: Default::default(),
             config_file: None,
+            dataset: None,
         }
     }
 }

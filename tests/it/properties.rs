@@ -81,6 +81,7 @@ proptest! {
             benchmark_kind: None,
             engine: Default::default(),
             config_file: None,
+            dataset: None,
         };
         let r = itcost::pipeline::run(cfg).unwrap();
         let m = &r.municipalities[0];
