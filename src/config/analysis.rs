@@ -1,6 +1,7 @@
 //! The run config's analysis settings: benchmark view, supplier threshold, savings scenarios, the joint IT
 //! organisation's allocation keys, and the allocation-keys file (work areas as the IT manager reports them).
 
+use super::small_csv::SmallCsv;
 use crate::error::{Error, Result};
 use crate::rules::taxonomy::{Pool, Tower};
 use std::path::Path;
@@ -228,44 +229,25 @@ pub struct AllocationKey {
 /// Per municipality and year the values are either all percentages (their sum ≤ 100 %; the rest stays
 /// unallocated) or all staff counts (normalised to 100 %).
 pub fn read_allocation_keys(path: &Path) -> Result<Vec<AllocationKey>> {
-    let shown = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    let text = match std::str::from_utf8(&bytes) {
-        Ok(t) => t.trim_start_matches('\u{feff}').to_string(),
-        Err(_) => encoding_rs::WINDOWS_1252.decode(&bytes).0.into_owned(),
-    };
-    let mut lines = text
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty());
-    let Some((_, header)) = lines.next() else {
-        return Err(Error::input(format!(
-            "{shown}: empty allocation-keys file; expected a header like municipality;year;area;share"
-        )));
-    };
-    let delim = [';', '\t', ',']
-        .into_iter()
-        .max_by_key(|d| header.matches(*d).count())
-        .unwrap_or(';');
-    let cols: Vec<String> = header
-        .split(delim)
-        .map(crate::ingest::columns::normalize)
-        .collect();
-    let find = |names: &[&str]| cols.iter().position(|c| names.contains(&c.as_str()));
-    let m_col = find(&["municipality", "kommun"]);
-    let y_col = find(&["year", "ar"]);
-    let a_col = find(&["area", "arbetsomrade", "workarea", "tower", "torn"]);
-    let v_col = find(&["share", "andel", "fte", "arsarbetare", "staff", "personal"]);
+    let csv = SmallCsv::read(
+        path,
+        "allocation-keys file; expected a header like municipality;year;area;share",
+    )?;
+    let shown = &csv.shown;
+    let m_col = csv.column(&["municipality", "kommun"]);
+    let y_col = csv.column(&["year", "ar"]);
+    let a_col = csv.column(&["area", "arbetsomrade", "workarea", "tower", "torn"]);
+    let v_col = csv.column(&["share", "andel", "fte", "arsarbetare", "staff", "personal"]);
     let (Some(m_col), Some(a_col), Some(v_col)) = (m_col, a_col, v_col) else {
         return Err(Error::input(format!(
-            "{shown}:1: expected the columns municipality, year, area and share (or fte), found '{header}'"
+            "{shown}:1: expected the columns municipality, year, area and share (or fte), found '{}'",
+            csv.header
         )));
     };
     let mut out = Vec::new();
-    for (i, line) in lines {
-        let n = i + 1;
-        let f: Vec<&str> = line.split(delim).map(str::trim).collect();
-        let get = |c: usize| f.get(c).copied().unwrap_or("");
+    for row in csv.rows() {
+        let n = row.n;
+        let get = |c: usize| row.get(c);
         let municipality = get(m_col).to_string();
         if municipality.is_empty() {
             return Err(Error::input(format!(

@@ -2,6 +2,7 @@
 //! score per municipality, year and dimension (a principle, a category or a DiMiOS dimension, as the organisation
 //! has it; levels on the scale it was measured on: 0–6 for the survey statements, 1–4 for the maturity steps).
 
+use super::small_csv::SmallCsv;
 use crate::error::{Error, Result};
 use std::path::Path;
 
@@ -33,46 +34,26 @@ pub struct MaturityConfig {
 
 /// Reads the maturity CSV (`;`, `,` or TAB; UTF-8 or Windows-1252; levels with a decimal point or comma).
 pub fn read_maturity(path: &Path) -> Result<Vec<MaturityScore>> {
-    let shown = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    let text = match std::str::from_utf8(&bytes) {
-        Ok(t) => t.trim_start_matches('\u{feff}').to_string(),
-        Err(_) => encoding_rs::WINDOWS_1252.decode(&bytes).0.into_owned(),
-    };
-    let mut lines = text
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty());
-    let Some((_, header)) = lines.next() else {
-        return Err(Error::input(format!(
-            "{shown}: empty maturity file; expected a header kommun;år;dimension;nivå"
-        )));
-    };
-    let delim = [';', '\t', ',']
-        .into_iter()
-        .max_by_key(|d| header.matches(*d).count())
-        .unwrap_or(';');
-    let cols: Vec<String> = header
-        .split(delim)
-        .map(crate::ingest::columns::normalize)
-        .collect();
-    let find = |names: &[&str]| cols.iter().position(|c| names.contains(&c.as_str()));
+    let csv = SmallCsv::read(
+        path,
+        "maturity file; expected a header kommun;år;dimension;nivå",
+    )?;
+    let shown = &csv.shown;
     let (Some(m), Some(y), Some(d), Some(v)) = (
-        find(&["kommun", "municipality", "organisation"]),
-        find(&["ar", "year"]),
-        find(&["dimension", "princip", "principle", "kategori", "category"]),
-        find(&["niva", "level", "poang", "score"]),
+        csv.column(&["kommun", "municipality", "organisation"]),
+        csv.column(&["ar", "year"]),
+        csv.column(&["dimension", "princip", "principle", "kategori", "category"]),
+        csv.column(&["niva", "level", "poang", "score"]),
     ) else {
         return Err(Error::input(format!(
-            "{shown}:1: expected the columns kommun, år, dimension and nivå, found '{header}'"
+            "{shown}:1: expected the columns kommun, år, dimension and nivå, found '{}'",
+            csv.header
         )));
     };
     let mut out = Vec::new();
-    for (i, line) in lines {
-        let n = i + 1;
-        // A decimal comma in a ','-separated file cannot be told from the separator: such files must quote or use ';'.
-        let f: Vec<&str> = line.split(delim).map(str::trim).collect();
-        let get = |c: usize| f.get(c).copied().unwrap_or("");
+    for row in csv.rows() {
+        let n = row.n;
+        let get = |c: usize| row.get(c);
         let municipality = get(m).to_string();
         if municipality.is_empty() {
             return Err(Error::input(format!(

@@ -5,6 +5,7 @@ pub mod analysis;
 pub mod flags;
 pub mod it_org;
 pub mod maturity;
+pub mod small_csv;
 pub mod sundsvall;
 
 use crate::error::{Error, Result};

@@ -167,6 +167,9 @@ impl Field {
                 "costcentre",
                 "costcenter",
                 "resultatenhet",
+                "resultatstalle",
+                "resultatstallekod",
+                "resultatenhetskod",
                 "ansvarsnummer",
                 "ansvarsenhet",
                 "ren",
@@ -508,6 +511,7 @@ mod tests {
             ("Belopp SEK", Field::Amount),
             ("Ansvar nr", Field::CostCentre),
             ("REN", Field::CostCentre),
+            ("Resultatställe", Field::CostCentre),
             ("Ver.nr", Field::Voucher),
             ("Bokf.period", Field::Period),
         ] {

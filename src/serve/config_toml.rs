@@ -39,8 +39,19 @@ pub fn target_value(t: &str) -> Option<String> {
 pub fn config_toml(ws: &Workspace, paths: Paths, rules: Option<&Path>) -> String {
     let s = &ws.settings;
     let mut t = Table::new();
-    if !s.title.is_empty() {
-        t.insert("title".into(), Value::String(s.title.clone()));
+    // Without a title of the user's, the report is titled by its municipalities (a config's default title
+    // would be the temporary path the server stores it under).
+    let title = if s.title.trim().is_empty() {
+        ws.munis
+            .iter()
+            .map(|m| m.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    } else {
+        s.title.clone()
+    };
+    if !title.is_empty() {
+        t.insert("title".into(), Value::String(title));
     }
     t.insert("denominator".into(), Value::String(s.denominator.clone()));
     t.insert("numerator".into(), Value::String(s.numerator.clone()));

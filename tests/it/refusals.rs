@@ -68,7 +68,7 @@ fn no_recognised_cost_centre_column_is_said_with_the_columns_not_used() {
         err.trim_end(),
         format!(
             "itcost: no-cost-centre: central IT cost centre '1410' matches no line of its ledgers: no cost-centre \
-             column was recognised in no-cost-centre.csv (columns not used: Resultatställe); name it with --column \
+             column was recognised in no-cost-centre.csv (columns not used: Organisationsdel); name it with --column \
              cost_centre=HEADER (in a config: columns = {{ cost_centre = \"HEADER\" }})\n{CORRECT}"
         )
     );
@@ -81,7 +81,7 @@ fn no_recognised_cost_centre_column_is_said_with_the_columns_not_used() {
             "--central-it",
             "1410",
             "--column",
-            "cost_centre=Resultatställe",
+            "cost_centre=Organisationsdel",
         ],
         0,
     );

@@ -385,3 +385,33 @@ fn a_config_toml_with_its_ledgers_gives_the_dalsland_table() {
     assert_eq!(r.status, 400);
     assert!(r.text().contains("bengtsfors-2024.csv"));
 }
+
+#[test]
+fn a_run_without_a_title_is_titled_by_its_municipalities() {
+    let s = Server::start(&[]);
+    setup_dalsland(&s);
+    let r = s.post_form(
+        "/settings",
+        &[
+            ("title", ""),
+            ("denominator", "net_cost"),
+            ("numerator", "central_it"),
+            ("target", "2,5 %"),
+            ("scope", "narrow"),
+            ("extra", ""),
+        ],
+    );
+    assert_eq!(r.status, 303, "settings: {}", r.text());
+    let id = s.run_and_wait(RUN_LIMIT);
+    let report = s.get(&format!("/runs/{id}/report")).text();
+    let title = report
+        .split("<title>")
+        .nth(1)
+        .and_then(|t| t.split("</title>").next())
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        title.contains("Bengtsfors") && title.contains("Mellerud") && !title.contains('/'),
+        "the served report's title: {title}"
+    );
+}
