@@ -26,13 +26,16 @@ pub struct RulesAudit {
 pub struct FileAudit {
     /// The file as given (relative paths stay relative).
     pub file: String,
-    /// SHA-256 of its bytes, lower-case hex.
+    /// SHA-256 of its bytes, lower-case hex; empty for a file of a Parquet dataset (`dataset = "DIR"`), whose
+    /// bytes a cluster engine's client never sees: [`FileAudit::modified`] and the size name it instead.
     pub sha256: String,
     /// Size in bytes.
     pub bytes: u64,
     /// Lines in the file as `wc -l` counts them, plus a last line without a line break (text files: CSV, SIE);
     /// for spreadsheets and Parquet, which have no text lines, the ledger rows read.
     pub lines: u64,
+    /// A dataset file's last modification (UTC, `YYYY-MM-DDTHH:MM:SSZ`); None for other inputs.
+    pub modified: Option<String>,
 }
 
 /// Everything a figure can be traced to.

@@ -41,6 +41,8 @@ pub struct RunResult {
     pub notices: Vec<Notice>,
     /// The audit trail: version, rules, config and input files with their SHA-256.
     pub audit: crate::audit::Audit,
+    /// The engine that computed the per-key sums: `local` (this crate's readers); the cluster engines set theirs.
+    pub engine: String,
     /// The IT organisations of the benchmark (empty without `[[it_org]]`).
     pub it_orgs: Vec<crate::aggregate::it_org::OrgResult>,
     /// The municipalities (indices into `municipalities`) the benchmark covers: its year and kind.
@@ -157,17 +159,31 @@ pub fn run(mut config: RunConfig) -> Result<RunResult> {
                 plan: Some(plans[*i].clone()),
             };
             let ing = read_ledger(path, &opts)?;
-            // The audit trail's hash, while the file is in the page cache.
-            let (sha256, bytes, text_lines) = crate::audit::hash_file(path)?;
-            let lines = match ing.report.format {
-                crate::ingest::Format::DelimitedText | crate::ingest::Format::Sie => text_lines,
-                _ => ing.report.lines as u64,
-            };
-            let audit = crate::audit::FileAudit {
-                file: ing.report.file.clone(),
-                sha256,
-                bytes,
-                lines,
+            let audit = if config.dataset.is_some() {
+                // A dataset file is named by its size and modification time, as the cluster engines name it
+                // (their client never sees its bytes): the same audit whichever engine ran.
+                let stamp = crate::ingest::dataset::file_stamp(path)?;
+                crate::audit::FileAudit {
+                    file: ing.report.file.clone(),
+                    sha256: String::new(),
+                    bytes: stamp.bytes,
+                    lines: ing.report.lines as u64,
+                    modified: Some(stamp.modified),
+                }
+            } else {
+                // The audit trail's hash, while the file is in the page cache.
+                let (sha256, bytes, text_lines) = crate::audit::hash_file(path)?;
+                let lines = match ing.report.format {
+                    crate::ingest::Format::DelimitedText | crate::ingest::Format::Sie => text_lines,
+                    _ => ing.report.lines as u64,
+                };
+                crate::audit::FileAudit {
+                    file: ing.report.file.clone(),
+                    sha256,
+                    bytes,
+                    lines,
+                    modified: None,
+                }
             };
             Ok((*i, ing, audit))
         })
@@ -391,6 +407,7 @@ pub fn run(mut config: RunConfig) -> Result<RunResult> {
                             + u64::from(b.last().is_some_and(|&c| c != b'\n'))
                     })
                     .unwrap_or(0),
+                modified: None,
             }),
         // As `inputs[].file` names them (anonymised: without the municipalities' names).
         inputs: file_audits
@@ -406,6 +423,7 @@ pub fn run(mut config: RunConfig) -> Result<RunResult> {
         crate::compare::anonymise::scrub_suppliers(&mut analyses.suppliers, letters);
     }
     Ok(RunResult {
+        engine: "local".into(),
         config,
         rules,
         inputs,
@@ -527,6 +545,10 @@ fn overlaps(
         let files: Vec<usize> = (0..inputs.len()).filter(|&k| owner[k] == m_idx).collect();
         for (a_pos, &a) in files.iter().enumerate() {
             for &b in &files[a_pos + 1..] {
+                // The files of one dataset partition are parts of one ledger (a writer may split it by rows).
+                if config.dataset.is_some() && jobs[a].1.parent() == jobs[b].1.parent() {
+                    continue;
+                }
                 let months: Vec<String> = inputs[a]
                     .months
                     .iter()

@@ -1,4 +1,5 @@
-//! `itcost generate`: the bundled sample ledgers, or one large synthetic ledger for benchmarks.
+//! `itcost generate`: the bundled sample ledgers, one large synthetic ledger for benchmarks, or a national
+//! Parquet dataset.
 
 use crate::error::{Error, Result};
 use clap::Args;
@@ -14,7 +15,20 @@ pub struct GenerateArgs {
     /// figures match) into DIR: fyrbodal-synthetic-2019.toml and fyrbodal-synthetic-2019/*.csv.
     #[arg(long, value_name = "DIR", conflicts_with_all = ["lines", "out", "samples"])]
     fyrbodal: Option<PathBuf>,
-    /// Number of ledger lines for one large ledger.
+    /// Write a national Parquet dataset into DIR (with --municipalities, --years, --lines): the partitions as
+    /// `itcost convert` writes them, national.toml (the run config) and truth.json (what the run must give).
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["out", "samples", "fyrbodal", "unique_text", "utf8"])]
+    national: Option<PathBuf>,
+    /// With --national: how many municipalities.
+    #[arg(long, default_value_t = 290, requires = "national")]
+    municipalities: usize,
+    /// With --national: how many years (ending with --last-year).
+    #[arg(long, default_value_t = 10, requires = "national")]
+    years: usize,
+    /// With --national: the last year.
+    #[arg(long, default_value_t = 2024, requires = "national")]
+    last_year: i32,
+    /// Number of ledger lines: of one large ledger, or of a national dataset in all.
     #[arg(long)]
     lines: Option<usize>,
     /// Output file for --lines.
@@ -49,6 +63,33 @@ pub fn run(a: GenerateArgs) -> Result<()> {
         }
         return super::emit(&out);
     }
+    if let Some(dir) = &a.national {
+        let Some(lines) = a.lines else {
+            return Err(Error::usage(
+                "generate --national DIR: give --lines N (the ledger lines of all municipalities and years)",
+            ));
+        };
+        let o = crate::generate::NationalOptions {
+            municipalities: a.municipalities,
+            years: a.years,
+            last_year: a.last_year,
+            lines: lines as u64,
+            seed: a.seed,
+        };
+        let truth = crate::generate::write_national(dir, &o)?;
+        return super::emit(&format!(
+            "{} partitions, {} lines, sum {} kr → {}
+run config: {}
+truth: {}
+",
+            truth.partitions.len(),
+            truth.lines,
+            crate::money::format_sv(truth.input_sum_ore),
+            dir.display(),
+            dir.join(crate::generate::NATIONAL_CONFIG).display(),
+            dir.join(crate::generate::NATIONAL_TRUTH).display()
+        ));
+    }
     match (a.lines, &a.out) {
         (Some(n), Some(out)) => {
             let opts = crate::generate::LargeOptions {
@@ -59,7 +100,7 @@ pub fn run(a: GenerateArgs) -> Result<()> {
             super::emit(&(serde_json::to_string_pretty(&truth).unwrap_or_default() + "\n"))
         }
         _ => Err(Error::usage(
-            "generate: give --samples DIR, --fyrbodal DIR, or --lines N --out FILE",
+            "generate: give --samples DIR, --fyrbodal DIR, --lines N --out FILE, or --national DIR --lines N",
         )),
     }
 }

@@ -155,6 +155,7 @@ impl RunConfig {
             it_orgs: Vec::new(),
             benchmark_kind: None,
             config_file: None,
+            dataset: None,
         }
     }
 }

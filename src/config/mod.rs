@@ -2,6 +2,7 @@
 //! target share and reference lines. Paths in it are relative to the config file. Documented in README.
 
 pub mod analysis;
+pub mod dataset;
 pub mod flags;
 pub mod it_org;
 pub mod maturity;
@@ -260,6 +261,9 @@ pub struct RunConfig {
     pub benchmark_kind: Option<FigureKind>,
     /// The config file as given and the SHA-256 of its bytes (None: a run from command-line flags).
     pub config_file: Option<(String, String)>,
+    /// The Parquet dataset the ledgers come from (`dataset = "DIR"`, resolved against the config's folder); None:
+    /// each municipality's `ledgers`.
+    pub dataset: Option<PathBuf>,
 }
 
 /// The narrow (Fyrbodal) scope: Hardware, Software, Telecom.
@@ -331,6 +335,7 @@ struct RawConfig {
     it_org: Vec<it_org::RawItOrg>,
     benchmark_kind: Option<String>,
     maturity: Option<RawMaturity>,
+    dataset: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -389,6 +394,7 @@ struct RawReference {
 struct RawMunicipality {
     name: String,
     year: Option<i32>,
+    #[serde(default)]
     ledgers: Vec<String>,
     #[serde(default)]
     central_it: Vec<String>,
@@ -666,9 +672,10 @@ pub fn load(path: &Path) -> Result<RunConfig> {
                 m.name
             )));
         }
-        if m.ledgers.is_empty() {
+        if m.ledgers.is_empty() && raw.dataset.is_none() {
             return Err(bad(format!(
-                "municipality '{}': expected at least one ledger file",
+                "municipality '{}': expected at least one ledger file (ledgers = […], or dataset = \"DIR\" for \
+                 a Parquet dataset)",
                 m.name
             )));
         }
@@ -746,6 +753,10 @@ pub fn load(path: &Path) -> Result<RunConfig> {
             kind,
             budget,
         });
+    }
+    let dataset = raw.dataset.as_ref().map(|d| base.join(d));
+    if let Some(root) = &dataset {
+        municipalities = dataset::resolve(root, municipalities, &shown)?;
     }
     let mut names: Vec<&str> = Vec::new();
     for m in &municipalities {
@@ -981,5 +992,6 @@ pub fn load(path: &Path) -> Result<RunConfig> {
         it_orgs,
         benchmark_kind,
         config_file: Some((shown, config_sha)),
+        dataset,
     })
 }

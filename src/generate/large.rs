@@ -13,7 +13,7 @@ pub struct LargeOptions {
 }
 
 /// Swedish month names, for invoice texts.
-const MONTHS: [&str; 12] = [
+pub(super) const MONTHS: [&str; 12] = [
     "januari",
     "februari",
     "mars",

@@ -1,11 +1,12 @@
 //! Synthetic municipal ledgers: the four bundled Dalsland samples (whose central IT cost and net cost reproduce
-//! the Dalsland 2024 study to the krona) and large ledgers of any size for benchmarks.
+//! the Dalsland 2024 study to the krona), large ledgers of any size for benchmarks, and national Parquet datasets.
 //!
 //! Every generated line carries the place the generator *meant* it to land (its truth), computed from the
 //! generator's own chart, never from the rules engine, so a run can be checked against it.
 
 mod fyrbodal;
 mod large;
+mod national;
 mod samples;
 
 use crate::error::{Error, Result};
@@ -252,4 +253,7 @@ impl GeneratedTruth {
 
 pub use fyrbodal::{fyrbodal_config, write_fyrbodal, FYRBODAL_CONFIG_FILE, FYRBODAL_DIR};
 pub use large::{write_large, write_large_with, LargeOptions};
+pub use national::{
+    write_national, NationalOptions, NationalTruth, PartitionTruth, NATIONAL_CONFIG, NATIONAL_TRUTH,
+};
 pub use samples::{sample_truths, write_samples, DALSLAND_CONFIG, DALSLAND_WORK_AREAS};

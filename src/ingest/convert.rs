@@ -1,9 +1,8 @@
 //! `itcost convert`: ledgers in any readable format stacked into one canonical ledger per municipality and written
 //! as Parquet — one file, or Hive-style partitions `municipality=NAME/year=YYYY/ledger.parquet` under a directory.
 //!
-//! The Hive path escaping ([`hive_escape`]) lives here rather than in [`super::parquet`] (which reads and writes
-//! the Parquet files themselves) so that the convert command's layout is defined in one place; the reader finds
-//! partitions whatever their names.
+//! The Hive path escaping ([`hive_escape`]) and the reading of a dataset's partitions live in
+//! [`super::dataset`], so that the layout is defined in one place.
 
 use super::columns::Field;
 use super::parquet::writer::ClusteredWriter;
@@ -136,19 +135,8 @@ pub fn convert(
     }))
 }
 
-/// Escapes a partition value for a Hive-style directory name: letters, digits, `-`, `_` and space stay, every
-/// other character becomes `%XX` (its code point in hex).
-pub fn hive_escape(s: &str) -> String {
-    s.chars()
-        .map(|c| {
-            if c.is_alphanumeric() || c == '-' || c == '_' || c == ' ' {
-                c.to_string()
-            } else {
-                format!("%{:02X}", c as u32)
-            }
-        })
-        .collect()
-}
+/// Partition names are escaped as the dataset reader decodes them (UTF-8 bytes as `%XX`).
+pub use super::dataset::hive_escape;
 
 #[cfg(test)]
 mod tests {

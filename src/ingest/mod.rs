@@ -8,6 +8,7 @@
 pub mod columns;
 pub mod convert;
 pub mod csv_text;
+pub mod dataset;
 pub mod dates;
 pub mod detect;
 pub mod excel;

@@ -1006,7 +1006,11 @@ fn audit(o: &mut String, c: &Ctx<'_>) {
             o,
             "<tr><td>{}</td><td><code>{}</code></td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
             esc(&f.file),
-            f.sha256,
+            match &f.modified {
+                // A dataset file is named by its size and modification time (no hash: see audit.rs).
+                Some(t) if f.sha256.is_empty() => format!("{} {t}", l.t("ändrad", "modified")),
+                _ => f.sha256.clone(),
+            },
             f.bytes,
             f.lines
         );

@@ -44,6 +44,8 @@ pub struct Summary<'a> {
     pub schema: &'static str,
     /// itcost version that wrote it.
     pub itcost_version: &'static str,
+    /// The engine that computed the per-key sums: `local`, `datafusion` or `ballista` (issue 15).
+    pub engine: &'a str,
     /// Title of the run.
     pub title: &'a str,
     /// The rules used.
@@ -97,6 +99,7 @@ pub fn summary(r: &RunResult) -> Summary<'_> {
     Summary {
         schema: SCHEMA,
         itcost_version: env!("CARGO_PKG_VERSION"),
+        engine: &r.engine,
         title: &r.config.title,
         rules: RulesInfo {
             source: &r.rules.source,

@@ -5,9 +5,10 @@
 //!
 //! The semantics are exactly [`TextMatch`]'s (see [`super::pattern`]): the text is lower-cased (Unicode, so
 //! `Å Ä Ö` become `å ä ö`); a keyword of more than three characters matches anywhere; one of three characters or
-//! fewer matches only where it is not preceded by a letter or digit, nor (when it ends in a letter or digit)
-//! followed by one, counted over the occurrences `str::match_indices` finds (leftmost, not overlapping); a regex
-//! matches as `Regex::is_match` on the lower-cased text. `tests/it/properties.rs` checks signature decisions
+//! fewer matches when some occurrence of it (overlapping ones included) is not preceded by a letter or digit, nor
+//! (when the keyword ends in a letter or digit) followed by one; a regex matches as `Regex::is_match` on the
+//! lower-cased text (the empty text included). Letters and digits are `char::is_alphanumeric`. The same atoms as
+//! regular expressions, for engines that compute signatures themselves, are [`super::keyword_regex`]'s. `tests/it/properties.rs` checks signature decisions
 //! against text matching on random texts with Swedish letters, digits, hyphens and underscores.
 //!
 //! Use: build [`TextKeywords`] once from a rule set (it is built by the rules parser: [`RuleSet::text_keywords`]),
@@ -83,8 +84,6 @@ pub fn lower_into(text: &str, out: &mut String) {
 #[derive(Debug, Default)]
 pub struct SigScratch {
     lower: String,
-    /// Per short keyword met in this text: where its next occurrence may start (non-overlapping scan).
-    next: Vec<(u32, usize)>,
 }
 
 /// The keywords and regexes the rules look for in one kind of free text, compiled into one automaton.
@@ -147,6 +146,30 @@ impl TextKeywords {
         self.words.len() + self.regexes.len()
     }
 
+    /// The keyword atoms in bit order (bit `i` is the `i`-th keyword), lower-cased as the rules hold them.
+    pub fn keywords(&self) -> Vec<&str> {
+        let mut ws: Vec<(&str, u32)> = self
+            .word_ids
+            .iter()
+            .map(|(w, &i)| (w.as_str(), i))
+            .collect();
+        ws.sort_unstable_by_key(|&(_, i)| i);
+        ws.into_iter().map(|(w, _)| w).collect()
+    }
+
+    /// Whether keyword atom `i` is short (three characters or fewer: matched as a whole word) and whether its last
+    /// character is a letter or digit (then the character after it must not be one); `None` past the keywords.
+    pub fn keyword_shape(&self, i: usize) -> Option<(bool, bool)> {
+        self.words
+            .get(i)
+            .map(|&(_, short, needs_end)| (short, needs_end))
+    }
+
+    /// The regex atoms in bit order (after the keywords), as compiled: case-insensitive.
+    pub fn regexes(&self) -> &[regex::Regex] {
+        &self.regexes
+    }
+
     /// True when there is nothing to look for: every signature is empty.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
@@ -162,7 +185,8 @@ impl TextKeywords {
     /// Writes the signature of `text` (as it stands in the file, any case) into `out`, replacing its content.
     pub fn signature_into(&self, text: &str, scratch: &mut SigScratch, out: &mut Vec<u8>) {
         out.clear();
-        if self.is_empty() || text.is_empty() {
+        // The empty text is still matched: a regex such as `^$` accepts it.
+        if self.is_empty() {
             return;
         }
         let lower = &mut scratch.lower;
@@ -170,7 +194,6 @@ impl TextKeywords {
         lower_into(text, lower);
         let lower = lower.as_str();
         if let Some(ac) = &self.ac {
-            scratch.next.clear();
             for m in ac.find_overlapping_iter(lower) {
                 let id = m.pattern().as_usize();
                 if has_bit(out, id) {
@@ -181,19 +204,8 @@ impl TextKeywords {
                     set_bit(out, id);
                     continue;
                 }
-                // As str::match_indices: occurrences of one keyword are taken left to right, not overlapping.
+                // Some occurrence, overlapping ones included, standing as a whole word.
                 let start = m.start();
-                let slot = match scratch.next.iter_mut().find(|(p, _)| *p as usize == id) {
-                    Some(s) => s,
-                    None => {
-                        scratch.next.push((id as u32, 0));
-                        scratch.next.last_mut().expect("just pushed")
-                    }
-                };
-                if start < slot.1 {
-                    continue;
-                }
-                slot.1 = start + len;
                 let start_ok = lower[..start]
                     .chars()
                     .next_back()
@@ -302,13 +314,11 @@ mod tests {
         assert!(!yes(&it, "Italien"));
         assert!(yes(&it, "Faktura 4711 DUSTIN mars"));
         assert_eq!(k.signature("Faktura 4711 Skanska mars"), TextSig::default());
-        // Non-overlapping occurrences, as str::match_indices: "a-a" in "ba-a-a" is only seen at 1 (after 'b').
+        // Every occurrence counts, overlapping ones too: "a-a" in "ba-a-a" stands as a word at 3.
         let aa = kw(&["a-a"]);
         let k2 = TextKeywords::new([&aa]);
-        assert_eq!(
-            k2.matches(&aa, k2.signature("ba-a-a").as_bytes()),
-            aa.matches_lower("ba-a-a")
-        );
+        assert!(k2.matches(&aa, k2.signature("ba-a-a").as_bytes()));
+        assert!(aa.matches_lower("ba-a-a"));
         // Swedish capitals are lowered.
         let ao = kw(&["åäö"]);
         let k3 = TextKeywords::new([&ao]);

@@ -4,6 +4,7 @@
 //! same form can be compiled to SQL for a distributed engine. The file format is documented in `rules/README.md`.
 
 pub mod include;
+pub mod keyword_regex;
 pub mod keywords;
 pub mod parse;
 pub mod pattern;

@@ -289,12 +289,17 @@ impl TextMatch {
     }
 }
 
+/// True when `word` (lower-cased) is in `text` (lower-cased): anywhere for a word of more than three characters;
+/// for a shorter one, some occurrence (overlapping ones included) must not be preceded by a letter or digit, nor,
+/// when the word ends in a letter or digit, followed by one (`char::is_alphanumeric`).
 fn keyword_in(text: &str, word: &str) -> bool {
     if word.chars().count() > 3 {
         return text.contains(word);
     }
     let needs_end = word.chars().next_back().is_some_and(char::is_alphanumeric);
-    text.match_indices(word).any(|(i, _)| {
+    let mut from = 0;
+    while let Some(p) = text.get(from..).and_then(|t| t.find(word)) {
+        let i = from + p;
         let start_ok = text[..i]
             .chars()
             .next_back()
@@ -304,8 +309,13 @@ fn keyword_in(text: &str, word: &str) -> bool {
                 .chars()
                 .next()
                 .is_none_or(|c| !c.is_alphanumeric());
-        start_ok && end_ok
-    })
+        if start_ok && end_ok {
+            return true;
+        }
+        // The next occurrence may overlap this one: go on from the next character.
+        from = i + text[i..].chars().next().map_or(1, char::len_utf8);
+    }
+    false
 }
 
 #[cfg(test)]

@@ -80,6 +80,7 @@ proptest! {
             it_orgs: vec![],
             benchmark_kind: None,
             config_file: None,
+            dataset: None,
         };
         let r = itcost::pipeline::run(cfg).unwrap();
         let m = &r.municipalities[0];
@@ -158,7 +159,11 @@ fn swedish(max: usize) -> impl Strategy<Value = String> {
             Just('Ö'),
             Just('t'),
             Just('i'),
+            Just('é'),
+            Just('É'),
+            Just('x'),
             Just('1'),
+            Just('9'),
             Just('-'),
             Just('_'),
             Just(' '),
@@ -236,5 +241,48 @@ proptest! {
             let suspect = rules.suspect.as_ref().unwrap();
             prop_assert_eq!(rules.free_text(sig.as_bytes()).matches(suspect), suspect.matches_lower(&lower));
         }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    /// The regex patterns generated for the cluster engines (`regexp_like(lower(text), p_i)`) set exactly the
+    /// bits the Rust matcher sets, for random keywords (short: whole words; long: anywhere) and texts over Swedish
+    /// and ASCII letters, digits, spaces, hyphens and underscores, with two rule regexes (one matching the empty
+    /// text).
+    #[test]
+    fn generated_regexes_equal_the_rust_signature(
+        words in proptest::collection::vec(swedish(6), 1..8),
+        texts in proptest::collection::vec(swedish(24), 1..8),
+    ) {
+        use itcost::rules::keyword_regex::atom_patterns;
+        use itcost::rules::keywords::{has_bit, TextKeywords};
+        use itcost::rules::pattern::TextMatch;
+        let mut matchers: Vec<TextMatch> = TextMatch::keywords(&words).into_iter().collect();
+        matchers.push(TextMatch::regex(r"\bå[a-z]*\b").unwrap());
+        matchers.push(TextMatch::regex(r"^[-_ ]*$").unwrap());
+        let kw = TextKeywords::new(&matchers);
+        let patterns: Vec<regex::Regex> = atom_patterns(&kw)
+            .iter()
+            .map(|p| regex::Regex::new(p).unwrap())
+            .collect();
+        prop_assert_eq!(patterns.len(), kw.len());
+        for text in texts.iter().chain([&String::new()]) {
+            let sig = kw.signature(text);
+            let lower = text.to_lowercase();
+            for (i, r) in patterns.iter().enumerate() {
+                prop_assert_eq!(r.is_match(&lower), has_bit(sig.as_bytes(), i), "text {:?} pattern {}", text, r.as_str());
+            }
+        }
+    }
+
+    /// The one-pass lower-casing of the signature equals `str::to_lowercase` (DataFusion's `lower`), Greek final
+    /// sigma included.
+    #[test]
+    fn lower_into_equals_to_lowercase(text in "[ΣσΟΔA-Za-zÅÄÖåäöÉé İẞǅ0-9 _-]{0,24}|\\PC{0,24}") {
+        let mut out = String::new();
+        itcost::rules::keywords::lower_into(&text, &mut out);
+        prop_assert_eq!(out, text.to_lowercase());
     }
 }

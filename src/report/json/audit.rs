@@ -31,12 +31,16 @@ pub struct AuditRules<'a> {
 pub struct AuditFile<'a> {
     /// The file as given.
     pub file: &'a str,
-    /// SHA-256 of its bytes (lower-case hex).
+    /// SHA-256 of its bytes (lower-case hex); left out for a Parquet dataset's files (named by size and time).
+    #[serde(skip_serializing_if = "str::is_empty")]
     pub sha256: &'a str,
     /// Size in bytes.
     pub bytes: u64,
     /// Text lines (line breaks, plus a last line without one); spreadsheets and Parquet: ledger rows read.
     pub lines: u64,
+    /// A dataset file's last modification (UTC, RFC 3339); left out for other inputs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub modified: Option<&'a str>,
 }
 
 impl<'a> From<&'a crate::audit::FileAudit> for AuditFile<'a> {
@@ -46,6 +50,7 @@ impl<'a> From<&'a crate::audit::FileAudit> for AuditFile<'a> {
             sha256: &v.sha256,
             bytes: v.bytes,
             lines: v.lines,
+            modified: v.modified.as_deref(),
         }
     }
 }
