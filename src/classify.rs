@@ -786,7 +786,6 @@ pub fn suspect_lines(
     let count = count.i64()?;
     let mut sums = Vec::with_capacity(out.height());
     for (i, ((((m, a), at), s), t)) in muni?
-        .into_iter()
         .zip(account?)
         .zip(account_text?)
         .zip(supplier?)
