@@ -226,8 +226,8 @@ impl Dict<Box<[u8]>> {
 }
 
 /// A key: the ids of its coded values (in [`KEY_FIELDS`] order) and of its last field (the line text's signature
-/// with a plan, the text itself without).
-type Key = [u32; CODED + 1];
+/// with a plan, the text itself without). Valid only in the [`KeySums`] that handed it out ([`KeySums::resolve`]).
+pub type Key = [u32; CODED + 1];
 
 /// A key's sums, stored in the key table itself (one memory access per line).
 struct KeyEntry {
@@ -377,6 +377,27 @@ impl KeySums {
         self.lines += lines;
     }
 
+    /// The key of these values in this table (`coded` in [`KEY_FIELDS`] order; `last` the line text's signature
+    /// with a plan, the text itself without), and whether its lines keep a sum per distinct text. The plan is asked
+    /// once per key this table has not met, so a reader that meets the same key in many batches (a row group, a
+    /// block) decides it once; the key is then summed with [`KeySums::add_resolved`].
+    pub fn resolve(&mut self, coded: &[&str; CODED], last: &[u8]) -> (Key, bool) {
+        let key = self.key(coded, last);
+        let e = self.add_key(key, u32::MAX, 0, 0, None);
+        (key, e.texts.is_some())
+    }
+
+    /// Adds lines summed elsewhere to a key from [`KeySums::resolve`]: `text` is their line text (kept only when
+    /// the key keeps its texts), `first_line` their first line, `sum` their amount in öre, `lines` how many.
+    pub fn add_resolved(&mut self, key: Key, text: &str, first_line: u32, sum: i64, lines: u64) {
+        let with_plan = self.plan.is_some();
+        let e = self.add_key(key, first_line, sum, lines, None);
+        if with_plan {
+            Self::add_text(e, text, first_line, sum, lines);
+        }
+        self.lines += lines;
+    }
+
     /// Counts `lines` lines in period `YYYYMM`.
     pub fn add_period(&mut self, period: i32, lines: u64) {
         *self.periods.entry(period).or_default() += lines;
@@ -430,9 +451,14 @@ impl KeySums {
         let mut lines = Vec::with_capacity(n);
         let mut sigs: Vec<&[u8]> = Vec::with_capacity(n);
         let with_plan = self.plan.is_some();
-        // In the order of the keys' first lines: the frame is the same whatever the hash order.
+        // In the order of the keys' first lines, ties (lines of several files) by their values: the frame is the
+        // same whatever the hash order and whichever core met a key first.
         let mut entries: Vec<(&Key, &KeyEntry)> = self.entries.iter().collect();
-        entries.sort_unstable_by_key(|(k, e)| (e.first_line, **k));
+        entries.sort_unstable_by(|(ka, ea), (kb, eb)| {
+            ea.first_line
+                .cmp(&eb.first_line)
+                .then_with(|| self.values(ka).cmp(&self.values(kb)))
+        });
         for (k, e) in entries {
             let (coded, last) = self.values(k);
             let mut text = [""; 12];

@@ -293,3 +293,76 @@ fn convert_writes_dictionaries_clustered_by_account() {
         .windows(2)
         .all(|w| w[0] < w[1]));
 }
+
+/// A ledger of `n` lines in row groups of 50 rows; `bad` rows have no account code.
+fn many_row_groups(n: usize, bad: &[usize], name: &str) -> (tempfile::TempDir, PathBuf) {
+    let konto: Vec<String> = (0..n)
+        .map(|i| match bad.contains(&i) {
+            true => "Summa".to_string(),
+            false => format!("{}", [6412, 6540, 5410, 4010][i % 4]),
+        })
+        .collect();
+    let ansvar: Vec<String> = (0..n).map(|i| format!("{}", 1500 + i % 13)).collect();
+    let text: Vec<String> = (0..n)
+        .map(|i| format!("Faktura {} Dustin", 9000 + i))
+        .collect();
+    let belopp: Vec<String> = (0..n)
+        .map(|i| format!("{},{:02}", i * 7, i % 100))
+        .collect();
+    let mut df =
+        df!("Konto" => konto, "Ansvar" => ansvar, "Text" => text, "Belopp" => belopp).unwrap();
+    let dir = temp_dir();
+    let p = dir.path().join(name);
+    ParquetWriter::new(std::fs::File::create(&p).unwrap())
+        .with_row_group_size(Some(50))
+        .finish(&mut df)
+        .unwrap();
+    (dir, p)
+}
+
+#[test]
+fn row_groups_summed_on_many_cores_give_the_frame_of_one_core_and_the_first_error() {
+    let (_d, p) = many_row_groups(2_000, &[], "many.parquet");
+    let on = |threads: usize, p: &Path| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
+            .install(|| read_ledger(p, &opts(true)))
+    };
+    let one = on(1, &p).unwrap();
+    assert_eq!(one.report.lines, 2_000);
+    for threads in [2, 3, 8] {
+        let many = on(threads, &p).unwrap();
+        assert!(many.frame.equals_missing(&one.frame), "{threads} threads");
+        assert_eq!(many.report.sum_ore, one.report.sum_ore);
+    }
+    // The whole run (rules, suspects' texts, the stamp) is the same on one core and on several.
+    let run = |threads: &str| {
+        let out = itcost()
+            .env("RAYON_NUM_THREADS", threads)
+            .args(["run", "--central-it", "1510", "--json"])
+            .arg(&p)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out.stdout
+    };
+    assert_eq!(run("1"), run("4"));
+    // Rows 1 234 and 140 (0-based) have no account: the earliest, in row group 3, is reported on any core count.
+    let (_d, p) = many_row_groups(2_000, &[1_234, 140], "bad.parquet");
+    for threads in [1, 2, 8] {
+        let e = match on(threads, &p) {
+            Ok(_) => panic!("read"),
+            Err(e) => e.message,
+        };
+        assert!(
+            e.contains("bad.parquet: row group 3, row 41 (row 141 of the file): column 'Konto': expected an account code"),
+            "{threads} threads: {e}"
+        );
+    }
+}

@@ -97,6 +97,36 @@ impl<'a> Coded<'a> {
         }
     }
 
+    /// Reads a free-text column with one id per row (a row equal to the row before shares its id), without a
+    /// hash per row: for a plain column of mostly distinct texts, whose every value is looked at anyway. A
+    /// dictionary or non-text column is read as [`Coded::of`] reads it.
+    pub fn rows(col: &'a ArrayRef) -> Coded<'a> {
+        macro_rules! strings {
+            ($arr:expr) => {{
+                let a = $arr;
+                let n = a.len();
+                let mut ids = Vec::with_capacity(n);
+                let mut values: Vec<Cow<'a, str>> = Vec::with_capacity(n);
+                let mut prev: Option<&'a str> = None;
+                for i in 0..n {
+                    let s: &'a str = if a.is_null(i) { "" } else { a.value(i) };
+                    if prev != Some(s) {
+                        values.push(contribution(Kind::Text, s));
+                        prev = Some(s);
+                    }
+                    ids.push((values.len() - 1) as u32);
+                }
+                Coded { ids, values }
+            }};
+        }
+        match col.data_type() {
+            DataType::Utf8View => strings!(col.as_string_view()),
+            DataType::Utf8 => strings!(col.as_string::<i32>()),
+            DataType::LargeUtf8 => strings!(col.as_string::<i64>()),
+            _ => Self::of(col, Kind::Text),
+        }
+    }
+
     fn interned(col: &'a ArrayRef, kind: Kind) -> Coded<'a> {
         let n = col.len();
         let mut ids = Vec::with_capacity(n);

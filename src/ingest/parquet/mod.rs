@@ -131,19 +131,7 @@ fn read_summed(
         .flat_map(|(i, f)| (0..f.meta.num_row_groups()).map(move |rg| (i, rg)))
         .collect();
     let shown = path.display().to_string();
-    let part = tasks
-        .par_iter()
-        .try_fold(
-            || summed::Part::new(opts.plan.clone(), opts.vouchers),
-            |mut part, &(i, rg)| {
-                summed::sum_row_group(&opened[i], rg, &mut part)?;
-                Ok::<_, Error>(part)
-            },
-        )
-        .try_reduce(
-            || summed::Part::new(opts.plan.clone(), opts.vouchers),
-            |a, b| a.merge(b, &shown),
-        )?;
+    let part = sum_tasks(&opened, &tasks, opts, &shown)?;
     let mut sums = part.sums;
     let (first_muni, first_year) = part.stamp;
     let municipality = opts.municipality.clone().or(first_muni).unwrap_or_else(|| {
@@ -166,6 +154,62 @@ fn read_summed(
     report.municipality = municipality;
     report.year = year;
     Ok(Ingested { frame, report })
+}
+
+/// Sums every task (file, row group) on every core: one [`summed::Part`] per core for the whole read, each core
+/// taking the next row group as it finishes one, the parts merged at the end. A part that met a key decides once
+/// whether it keeps its texts, so the rules are asked once per key and core. On an error no core starts another
+/// row group, and the error of the earliest row group is the one reported (every earlier row group was taken
+/// before it, and is finished), so the message does not depend on timing.
+fn sum_tasks(
+    opened: &[row_groups::ParquetFile],
+    tasks: &[(usize, usize)],
+    opts: &ReadOptions,
+    shown: &str,
+) -> Result<summed::Part> {
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    let workers = rayon::current_num_threads().clamp(1, tasks.len().max(1));
+    let next = AtomicUsize::new(0);
+    let failed = AtomicBool::new(false);
+    let parts: Vec<std::result::Result<summed::Part, (usize, Error)>> = (0..workers)
+        .into_par_iter()
+        .map(|_| {
+            let mut part = summed::Part::new(opts.plan.clone(), opts.vouchers);
+            while !failed.load(Ordering::Acquire) {
+                let t = next.fetch_add(1, Ordering::AcqRel);
+                let Some(&(i, rg)) = tasks.get(t) else {
+                    break;
+                };
+                if let Err(e) = summed::sum_row_group(&opened[i], rg, t, &mut part) {
+                    failed.store(true, Ordering::Release);
+                    return Err((t, e));
+                }
+            }
+            Ok(part)
+        })
+        .collect();
+    let mut first_error: Option<(usize, Error)> = None;
+    let mut merged: Option<summed::Part> = None;
+    for p in parts {
+        match p {
+            Err((t, e)) => {
+                if first_error.as_ref().is_none_or(|(f, _)| t < *f) {
+                    first_error = Some((t, e));
+                }
+            }
+            Ok(p) if first_error.is_none() => {
+                merged = Some(match merged {
+                    None => p,
+                    Some(m) => m.merge(p, shown)?,
+                });
+            }
+            Ok(_) => {}
+        }
+    }
+    if let Some((_, e)) = first_error {
+        return Err(e);
+    }
+    Ok(merged.unwrap_or_else(|| summed::Part::new(opts.plan.clone(), opts.vouchers)))
 }
 
 /// The input's description: how it was detected, how many files, and for files not written by itcost which

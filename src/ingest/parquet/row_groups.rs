@@ -175,6 +175,14 @@ impl Batch<'_> {
         }
     }
 
+    /// The text field `slot` with one id per row ([`Coded::rows`]), for a free-text field only its signature reads.
+    pub fn coded_rows(&self, slot: usize) -> Coded<'_> {
+        match self.file.layout.text[slot].and_then(|i| self.column(i)) {
+            Some(c) => Coded::rows(c),
+            None => Coded::empty(self.rows()),
+        }
+    }
+
     /// Each row's amount in öre; a missing amount is an error naming the row.
     pub fn amounts(&self) -> Result<Vec<i64>> {
         let one = |i: usize, ore: bool| -> Result<Vec<Option<i64>>> {
