@@ -346,13 +346,19 @@ impl ClassifiedKey {
     }
 }
 
-/// Reads a string key column of a frame, "" for null or for a column that is not a key.
-fn key_strings(frame: &DataFrame, keys: &[&str], name: &str) -> Result<Vec<String>> {
+/// The values of a string key column of a frame, one per row, "" for null or for a column that is not a key.
+/// An iterator, not a vector: the key table is built row by row from the frame's columns, so a national run's
+/// millions of keys are not held a second time in per-column vectors while the table is built.
+fn key_strings<'a>(
+    frame: &'a DataFrame,
+    keys: &[&str],
+    name: &str,
+) -> Result<Box<dyn Iterator<Item = String> + 'a>> {
     if !keys.contains(&name) {
-        return Ok(vec![String::new(); frame.height()]);
+        return Ok(Box::new(std::iter::repeat_n(String::new(), frame.height())));
     }
-    let c = frame.column(name)?.str()?.clone();
-    Ok(c.iter().map(|v| v.unwrap_or("").to_string()).collect())
+    let c = frame.column(name)?.str()?;
+    Ok(Box::new(c.iter().map(|v| v.unwrap_or("").to_string())))
 }
 
 /// Classifies a canonical ledger: sums the lines per distinct key, and decides every key once.
@@ -394,24 +400,24 @@ pub fn classify(
             })
         })
         .collect::<Result<_>>()?;
-    let mut account = key_strings(&distinct, &keys, "account")?.into_iter();
-    let mut account_text = key_strings(&distinct, &keys, "account_text")?.into_iter();
-    let mut cost_centre = key_strings(&distinct, &keys, "cost_centre")?.into_iter();
-    let mut department = key_strings(&distinct, &keys, "department")?.into_iter();
-    let mut supplier = key_strings(&distinct, &keys, "supplier")?.into_iter();
-    let mut counterpart = key_strings(&distinct, &keys, "counterpart")?.into_iter();
-    let sigs: Vec<Vec<u8>> = if keys.contains(&TEXT_SIG) {
+    let mut account = key_strings(&distinct, &keys, "account")?;
+    let mut account_text = key_strings(&distinct, &keys, "account_text")?;
+    let mut cost_centre = key_strings(&distinct, &keys, "cost_centre")?;
+    let mut department = key_strings(&distinct, &keys, "department")?;
+    let mut supplier = key_strings(&distinct, &keys, "supplier")?;
+    let mut counterpart = key_strings(&distinct, &keys, "counterpart")?;
+    let sigs: Box<dyn Iterator<Item = Vec<u8>>> = if keys.contains(&TEXT_SIG) {
         let c = distinct.column(TEXT_SIG)?.binary()?;
-        c.iter().map(|v| v.unwrap_or(&[]).to_vec()).collect()
+        Box::new(c.iter().map(|v| v.unwrap_or(&[]).to_vec()))
     } else {
-        vec![Vec::new(); n]
+        Box::new(std::iter::repeat_n(Vec::new(), n))
     };
     let amount = distinct.column("amount")?.cast(&DataType::Int64)?;
     let amount = amount.i64()?;
     let lines = distinct.column("lines")?.cast(&DataType::Int64)?;
     let lines = lines.i64()?;
     let mut table: Vec<ClassifiedKey> = Vec::with_capacity(n);
-    for (i, sig) in sigs.into_iter().enumerate() {
+    for (i, sig) in sigs.enumerate() {
         table.push(ClassifiedKey {
             unit: unit[i],
             account: account.next().unwrap_or_default(),
@@ -426,6 +432,16 @@ pub fn classify(
             decision: Decision::new(None),
         });
     }
+    // The grouped frame is no longer needed once the table holds its rows: freed before the keys are decided.
+    drop((
+        account,
+        account_text,
+        cost_centre,
+        department,
+        supplier,
+        counterpart,
+    ));
+    drop(distinct);
     decide_keys(&mut table, rules, scope_pools, units);
     Ok(Classified {
         units: units.iter().map(|(id, _)| id.clone()).collect(),
@@ -770,7 +786,6 @@ pub fn suspect_lines(
     let count = count.i64()?;
     let mut sums = Vec::with_capacity(out.height());
     for (i, ((((m, a), at), s), t)) in muni?
-        .into_iter()
         .zip(account?)
         .zip(account_text?)
         .zip(supplier?)

@@ -392,6 +392,7 @@ pub fn run(mut config: RunConfig) -> Result<RunResult> {
     let mut analyses =
         crate::compare::analyse_units(&analysis_config, &rules, &municipalities, &sel, &benchmark);
     drop(analysis_config);
+    trace.mark("analyses");
     let budget = crate::compare::budget::compare(&config.municipalities, &municipalities);
     let audit = crate::audit::Audit {
         itcost_version: env!("CARGO_PKG_VERSION"),
@@ -625,6 +626,26 @@ fn cpu_seconds() -> Option<f64> {
     Some(ticks / 100.0)
 }
 
+/// The process's resident memory now and at its peak (`VmRSS`, `VmHWM` of `/proc/self/status`), where the system
+/// says: ", RSS 812 MB (peak 1020 MB)".
+fn memory() -> Option<String> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let kb = |field: &str| -> Option<u64> {
+        let line = status.lines().find(|l| l.starts_with(field))?;
+        line[field.len()..]
+            .trim()
+            .trim_end_matches("kB")
+            .trim()
+            .parse()
+            .ok()
+    };
+    Some(format!(
+        ", RSS {} MB (peak {} MB)",
+        kb("VmRSS:")? / 1000,
+        kb("VmHWM:")? / 1000
+    ))
+}
+
 impl Trace {
     fn new() -> Trace {
         let on = std::env::var_os("ITCOST_TRACE").is_some();
@@ -643,8 +664,9 @@ impl Trace {
                 _ => String::new(),
             };
             eprintln!(
-                "itcost: trace: {stage} {:.3} s{cpu}",
-                (now.0 - t).as_secs_f64()
+                "itcost: trace: {stage} {:.3} s{cpu}{}",
+                (now.0 - t).as_secs_f64(),
+                memory().unwrap_or_default()
             );
             self.last.set(now);
         }

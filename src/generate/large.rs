@@ -28,6 +28,35 @@ pub(super) const MONTHS: [&str; 12] = [
     "december",
 ];
 
+/// The accounts a generated line is drawn from: account, weight, typical amount in öre (`write_large` and the
+/// national generator).
+pub(super) const CATALOGUE: [(Account, u64, i64); 24] = [
+    (SALARY, 120, 3_000_000),
+    (SOCIAL, 60, 1_000_000),
+    (PENSION, 30, 500_000),
+    (RENT_EXT, 20, 2_000_000),
+    (RENT_INT, 30, 1_500_000),
+    (RENT_REV_INT, 2, -20_000_000),
+    (POWER, 15, 800_000),
+    (COMPUTERS, 25, 1_200_000),
+    (SOFTWARE, 15, 900_000),
+    (MOBILE, 20, 40_000),
+    (DATACOM, 5, 300_000),
+    (POSTAGE, 5, 50_000),
+    (INVENTORY, 40, 400_000),
+    (SUPPLIES, 60, 150_000),
+    (FOOD, 60, 300_000),
+    (CONSULT, 15, 2_500_000),
+    (IT_SERVICES, 10, 1_500_000),
+    (OTHER_SERVICES, 50, 700_000),
+    (IT_CHARGE, 10, 300_000),
+    (DEPRECIATION, 10, 2_000_000),
+    (FEES, 30, -500_000),
+    (SALES, 15, -900_000),
+    (PAYABLES, 20, -5_000_000),
+    (TAX, 2, -100_000_000),
+];
+
 /// Writes one large Raindance-style ledger of `n` lines (central IT cost centres `1510`, `1511`), streaming;
 /// returns its truth. Windows-1252, texts that repeat: [`write_large_with`] for other options.
 pub fn write_large(path: &Path, n: usize, seed: u64) -> Result<GeneratedTruth> {
@@ -51,33 +80,7 @@ pub fn write_large_with(
         .map(|i| (2000 + i * 5).to_string())
         .chain(central.iter().map(|s| s.to_string()))
         .collect();
-    let catalogue: [(Account, u64, i64); 24] = [
-        (SALARY, 120, 3_000_000),
-        (SOCIAL, 60, 1_000_000),
-        (PENSION, 30, 500_000),
-        (RENT_EXT, 20, 2_000_000),
-        (RENT_INT, 30, 1_500_000),
-        (RENT_REV_INT, 2, -20_000_000),
-        (POWER, 15, 800_000),
-        (COMPUTERS, 25, 1_200_000),
-        (SOFTWARE, 15, 900_000),
-        (MOBILE, 20, 40_000),
-        (DATACOM, 5, 300_000),
-        (POSTAGE, 5, 50_000),
-        (INVENTORY, 40, 400_000),
-        (SUPPLIES, 60, 150_000),
-        (FOOD, 60, 300_000),
-        (CONSULT, 15, 2_500_000),
-        (IT_SERVICES, 10, 1_500_000),
-        (OTHER_SERVICES, 50, 700_000),
-        (IT_CHARGE, 10, 300_000),
-        (DEPRECIATION, 10, 2_000_000),
-        (FEES, 30, -500_000),
-        (SALES, 15, -900_000),
-        (PAYABLES, 20, -5_000_000),
-        (TAX, 2, -100_000_000),
-    ];
-    let total_w: u64 = catalogue.iter().map(|c| c.1).sum();
+    let total_w: u64 = CATALOGUE.iter().map(|c| c.1).sum();
     let mut truth = GeneratedTruth {
         file: path.display().to_string(),
         ..Default::default()
@@ -96,8 +99,8 @@ pub fn write_large_with(
     let mut text = String::with_capacity(96);
     for i in 0..n {
         let mut x = rng.below(total_w);
-        let mut pick = catalogue[0];
-        for c in catalogue {
+        let mut pick = CATALOGUE[0];
+        for c in CATALOGUE {
             if x < c.1 {
                 pick = c;
                 break;

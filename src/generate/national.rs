@@ -9,6 +9,7 @@
 //! about 150 times the smallest), and each year is 2 % larger than the one before; every partition gets at least
 //! 24 lines (every month, and a line on each central IT cost centre). Lines are written block by block through the convert writer, so memory holds one window whatever N.
 
+use super::large::CATALOGUE;
 use super::*;
 use crate::ingest::dataset::hive_escape;
 use crate::ingest::ledger::{LedgerBuilder, LineValues};
@@ -308,34 +309,6 @@ fn write_partition(
     std::fs::rename(&tmp, target).map_err(|e| Error::io(target, e))?;
     Ok(truth)
 }
-
-/// The accounts a line is drawn from: account, weight, typical amount in öre (as [`super::write_large`]'s).
-const CATALOGUE: [(Account, u64, i64); 24] = [
-    (SALARY, 120, 3_000_000),
-    (SOCIAL, 60, 1_000_000),
-    (PENSION, 30, 500_000),
-    (RENT_EXT, 20, 2_000_000),
-    (RENT_INT, 30, 1_500_000),
-    (RENT_REV_INT, 2, -20_000_000),
-    (POWER, 15, 800_000),
-    (COMPUTERS, 25, 1_200_000),
-    (SOFTWARE, 15, 900_000),
-    (MOBILE, 20, 40_000),
-    (DATACOM, 5, 300_000),
-    (POSTAGE, 5, 50_000),
-    (INVENTORY, 40, 400_000),
-    (SUPPLIES, 60, 150_000),
-    (FOOD, 60, 300_000),
-    (CONSULT, 15, 2_500_000),
-    (IT_SERVICES, 10, 1_500_000),
-    (OTHER_SERVICES, 50, 700_000),
-    (IT_CHARGE, 10, 300_000),
-    (DEPRECIATION, 10, 2_000_000),
-    (FEES, 30, -500_000),
-    (SALES, 15, -900_000),
-    (PAYABLES, 20, -5_000_000),
-    (TAX, 2, -100_000_000),
-];
 
 #[cfg(test)]
 mod tests {
