@@ -32,9 +32,10 @@ if [ ! -f "$DATA/parquet.toml" ]; then
     printf '[[municipality]]\nname = "Kommun %s"\nyear = 2024\nledgers = ["m%s.csv"]\ncentral_it = ["1510", "1511"]\n' "$i" "$i" >> "$DATA/csv.toml"
   done
   "$BIN" convert --config "$DATA/csv.toml" --out "$DATA/dataset" > /dev/null
-  : > "$DATA/parquet.toml"
+  # The run config names the dataset (`dataset = "DIR"`): each entry's partition municipality=NAME/year=2024.
+  printf 'dataset = "dataset"\n' > "$DATA/parquet.toml"
   for i in $(seq -w 1 "$PARTS"); do
-    printf '[[municipality]]\nname = "Kommun %s"\nyear = 2024\nledgers = ["dataset/municipality=Kommun %s/year=2024/ledger.parquet"]\ncentral_it = ["1510", "1511"]\n' "$i" "$i" >> "$DATA/parquet.toml"
+    printf '[[municipality]]\nname = "Kommun %s"\nyear = 2024\ncentral_it = ["1510", "1511"]\n' "$i" >> "$DATA/parquet.toml"
   done
   rm -f "$DATA"/m*.csv
 fi

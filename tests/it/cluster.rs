@@ -187,12 +187,10 @@ fn assert_same(what: &str, cfg: &RunConfig, cluster: &Cluster) {
     for engine in [Engine::DataFusion, cluster.engine()] {
         let name = engine.name();
         let (json, keys) = run_on(cfg, engine);
-        if json.contains("\"engine\"") {
-            assert!(
-                json.contains(&format!("\"engine\": \"{name}\"")),
-                "{what}: engine field names {name}"
-            );
-        }
+        assert!(
+            json.contains(&format!("\"engine\": \"{name}\"")),
+            "{what}: engine field names {name}"
+        );
         assert_eq!(keys.len(), local_keys.len(), "{what}: {name} key count");
         for (a, b) in keys.iter().zip(&local_keys) {
             assert_eq!(a, b, "{what}: {name} key differs");
@@ -230,7 +228,7 @@ pub fn generated(dir: &Path, lines: usize, munis: usize, years: i32) -> RunConfi
                 n,
                 1000 + i as u64,
                 itcost::generate::LargeOptions {
-                    unique_text: i % 2 == 0,
+                    unique_text: i.is_multiple_of(2),
                     utf8: true,
                 },
             )
@@ -352,4 +350,34 @@ fn an_executor_killed_mid_run_completes_or_fails_cleanly() {
             "no partial report after a failed run"
         );
     }
+}
+
+#[test]
+fn three_engines_agree_on_a_national_dataset_named_by_its_config() {
+    // `itcost generate --national` writes a Hive-partitioned dataset and its run config (`dataset = "."`): the
+    // distributed engines read the partitions the config names, as the local engine does.
+    let dir = temp_dir();
+    let ds = dir.path().join("national");
+    let out = itcost()
+        .args(["generate", "--national"])
+        .arg(&ds)
+        .args([
+            "--municipalities",
+            "12",
+            "--years",
+            "2",
+            "--lines",
+            "120000",
+        ])
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let cfg = itcost::config::load(&ds.join("national.toml")).expect("the national config loads");
+    assert_eq!(cfg.municipalities.len(), 24);
+    let cluster = Cluster::start();
+    assert_same("national dataset", &cfg, &cluster);
 }

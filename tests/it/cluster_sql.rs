@@ -55,9 +55,19 @@ fn sql_answers_over_a_runs_tables_to_the_ore() {
     };
     assert_eq!(figures(&t), figures(&k), "lines and keys sum alike");
 
-    // One row per benchmarked municipality in `results`.
-    let r = sql(&["SELECT COUNT(*) AS n FROM results", "--on", &on]);
+    // One row per benchmarked municipality in `results`, and the total row's cost to target to the krona.
+    let r = sql(&[
+        "SELECT COUNT(*) AS n FROM results WHERE municipality <> 'Total'",
+        "--on",
+        &on,
+    ]);
     assert!(r.contains("| 4 "), "{r}");
+    let total = sql(&[
+        "SELECT CAST(cost_to_target AS BIGINT) AS kr FROM results WHERE municipality = 'Total'",
+        "--on",
+        &on,
+    ]);
+    assert!(total.contains("| 27193755 "), "{total}");
 
     // CSV and Parquet answers.
     let csv = dir.path().join("pools.csv");
