@@ -65,6 +65,9 @@ per=$(( cores / 2 > 0 ? cores / 2 : 1 ))
   --work-dir "$DATA/ex2" --concurrency $per 2> "$DATA/ex2.log" & ex2=$!
 sleep 5
 row "ballista (2 executors)" "$BIN" run --quiet --config "$DATA/parquet.toml" --engine "ballista://localhost:$port" --json
-kill -INT $ex1 $ex2 2>/dev/null || true; sleep 2; kill $ex1 $ex2 $sched 2>/dev/null || true; wait 2>/dev/null || true
-echo "| (executors' peak MB) | | $(( $(tail -1 "$DATA/ex1.rss" 2>/dev/null || echo 0) / 1024 )) + $(( $(tail -1 "$DATA/ex2.rss" 2>/dev/null || echo 0) / 1024 )) | |"
+pkill -INT -P "$ex1,$ex2" 2>/dev/null || true; sleep 2;  # the executors under GNU time, so that time reports them
+kill $ex1 $ex2 $sched 2>/dev/null || true; wait 2>/dev/null || true
+# GNU time writes "Command terminated by signal …" before the figure of a killed process: take the number.
+rss() { local kb; kb=$(grep -Eo '^[0-9]+$' "$1" 2>/dev/null | tail -1); echo $(( ${kb:-0} / 1024 )); }
+echo "| (executors' peak MB) | | $(rss "$DATA/ex1.rss") + $(rss "$DATA/ex2.rss") | |"
 row "duckdb 2.0.1" "$VENV/bin/python" benches/peers/duckdb_peer.py "$DATA/dataset" 1510,1511
