@@ -357,8 +357,10 @@ impl KeySums {
     /// Adds lines summed elsewhere (a reader that sums per dictionary value, say): `coded` in [`KEY_FIELDS`]
     /// order, the line text, and its signature under the plan's keywords (computed once per distinct text with
     /// [`TextKeywords::signature_into`]; ignored without a plan, when the text itself is the key's last field).
-    /// `first_line` is the first line of these lines, `sum` their amount in öre, `lines` how many. Periods and
-    /// vouchers are added with [`KeySums::add_period`] and `vouchers`.
+    /// `first_line` is the first line of these lines, `sum` their amount in öre, `lines` how many; `keeps`, when
+    /// the caller already asked the plan, whether the key keeps its texts (else a new key asks the plan). Periods
+    /// and vouchers are added with [`KeySums::add_period`] and `vouchers`.
+    #[allow(clippy::too_many_arguments)]
     pub fn add_summed(
         &mut self,
         coded: &[&str; CODED],
@@ -367,10 +369,11 @@ impl KeySums {
         first_line: u32,
         sum: i64,
         lines: u64,
+        keeps: Option<bool>,
     ) {
         let with_plan = self.plan.is_some();
         let key = self.key(coded, if with_plan { sig } else { text.as_bytes() });
-        let e = self.add_key(key, first_line, sum, lines, None);
+        let e = self.add_key(key, first_line, sum, lines, keeps);
         if with_plan {
             Self::add_text(e, text, first_line, sum, lines);
         }
