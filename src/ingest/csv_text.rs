@@ -210,20 +210,13 @@ fn read_pass(
     use std::io::Read;
     let shown = path.display().to_string();
     let mut file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    // Appends the next block; true at the end of the file. `read_to_end` reads into the buffer's spare capacity,
+    // so the block is not zeroed first (a `resize` cost a pass over every byte).
     let mut read_block = |buf: &mut Vec<u8>| -> Result<bool> {
-        let start = buf.len();
-        buf.resize(start + block_bytes, 0);
-        let mut got = 0;
-        while got < block_bytes {
-            let n = file
-                .read(&mut buf[start + got..])
-                .map_err(|e| Error::io(path, e))?;
-            if n == 0 {
-                break;
-            }
-            got += n;
-        }
-        buf.truncate(start + got);
+        let got = (&mut file)
+            .take(block_bytes as u64)
+            .read_to_end(buf)
+            .map_err(|e| Error::io(path, e))?;
         crate::progress::advance(got as u64);
         Ok(got < block_bytes)
     };
@@ -255,11 +248,11 @@ fn read_pass(
     loop {
         // The region ends at the last line end outside quotes (or at the end of the file). Without any quote in
         // the block (the usual case) that is simply its last line end.
-        let has_quotes = pending.contains(&b'"');
+        let has_quotes = memchr::memchr(b'"', &pending).is_some();
         let cut = if eof {
             Some(pending.len())
         } else if !has_quotes {
-            pending.iter().rposition(|&b| b == b'\n').map(|i| i + 1)
+            memchr::memrchr(b'\n', &pending).map(|i| i + 1)
         } else {
             let mut in_quotes = false;
             let mut last = None;
@@ -283,10 +276,7 @@ fn read_pass(
             }
         };
         // The header is searched in the top lines: read on until they are all in (or the file ends).
-        if header.is_none()
-            && !eof
-            && pending[..cut].iter().filter(|&&b| b == b'\n').count() < HEADER_SEARCH_LINES
-        {
+        if header.is_none() && !eof && count_lines(&pending[..cut]) < HEADER_SEARCH_LINES {
             eof = read_block(&mut pending)?;
             continue;
         }
@@ -330,10 +320,10 @@ fn read_pass(
         };
         let body = &region[body_start..];
         let bounds = chunk_bounds(body, threads, has_quotes);
-        // Line numbers: each chunk's newlines, counted in parallel, then summed up in order.
+        // Line numbers: each chunk's newlines, counted in parallel (SIMD), then summed up in order.
         let counts: Vec<usize> = bounds
             .par_iter()
-            .map(|&(a, b)| body[a..b].iter().filter(|&&c| c == b'\n').count())
+            .map(|&(a, b)| count_lines(&body[a..b]))
             .collect();
         let mut firsts = Vec::with_capacity(counts.len());
         let mut at = first_line_no;
@@ -381,8 +371,7 @@ fn read_pass(
         for r in results {
             cp1252 |= r?;
         }
-        line_base += region[..body_start].iter().filter(|&&c| c == b'\n').count()
-            + counts.iter().sum::<usize>();
+        line_base += count_lines(&region[..body_start]) + counts.iter().sum::<usize>();
         pending.drain(..cut);
         if eof && pending.is_empty() {
             break;
@@ -426,6 +415,12 @@ fn read_pass(
     })))
 }
 
+/// The line ends in `bytes`, counted with `memchr`'s vector count (the plain `filter().count()` loop compiles
+/// to 4 bytes a step with SSE2 only, and cost 4 % of a run's CPU).
+fn count_lines(bytes: &[u8]) -> usize {
+    memchr::memchr_iter(b'\n', bytes).count()
+}
+
 /// Decodes one chunk of a file whose encoding is known: UTF-8 in place (lossy, as the whole-file reader treats a
 /// file with a BOM), else Windows-1252 (true).
 pub(super) fn decode_chunk(bytes: &[u8], utf8: bool) -> (Cow<'_, str>, bool) {
@@ -461,7 +456,7 @@ pub(super) fn chunk_bounds(body: &[u8], n: usize, has_quotes: bool) -> Vec<(usiz
         }
     } else {
         while out.len() + 1 < n && start + target < body.len() {
-            match body[start + target..].iter().position(|&b| b == b'\n') {
+            match memchr::memchr(b'\n', &body[start + target..]) {
                 Some(p) => {
                     let end = start + target + p + 1;
                     out.push((start, end));

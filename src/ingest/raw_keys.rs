@@ -94,13 +94,19 @@ impl RawKeys {
         }
     }
 
-    /// Packs the coded bytes (each after its length) and the last field of the key (the text's signature with a
+    /// Packs the coded bytes (each after its length: one byte, or 255 and four bytes) and the last field of the key (the text's signature with a
     /// plan, the text without) into `self.packed`.
     fn pack(&mut self, sums: &KeySums, coded: &[&[u8]; CODED], text: &str) {
         self.packed.clear();
         for f in coded {
-            self.packed
-                .extend_from_slice(&(f.len() as u32).to_le_bytes());
+            match u8::try_from(f.len()) {
+                Ok(n) if n < u8::MAX => self.packed.push(n),
+                _ => {
+                    self.packed.push(u8::MAX);
+                    self.packed
+                        .extend_from_slice(&(f.len() as u32).to_le_bytes());
+                }
+            }
             self.packed.extend_from_slice(f);
         }
         match sums.plan() {

@@ -39,7 +39,7 @@ impl<'a> Chunk<'a> {
     /// The bytes `a..b` with the whitespace around them cut off, as `str::trim` cuts it from their text.
     pub fn trimmed(self, (a, b): (usize, usize)) -> &'a [u8] {
         match self {
-            Chunk::Utf8(s) => s.get(a..b).unwrap_or("").trim().as_bytes(),
+            Chunk::Utf8(s) => trim_utf8(s.get(a..b).unwrap_or("")).as_bytes(),
             Chunk::Windows1252(bytes) => trim_1252(&bytes[a..b]),
         }
     }
@@ -50,7 +50,7 @@ impl<'a> Chunk<'a> {
         'a: 'b,
     {
         match self {
-            Chunk::Utf8(s) => s.get(range.0..range.1).unwrap_or("").trim(),
+            Chunk::Utf8(s) => trim_utf8(s.get(range.0..range.1).unwrap_or("")),
             Chunk::Windows1252(_) => decode_1252_into(self.trimmed(range), buf),
         }
     }
@@ -101,6 +101,33 @@ fn is_space_1252(b: u8) -> bool {
     matches!(b, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ' | 0xA0)
 }
 
+/// `s.trim()`, with the ASCII whitespace cut as bytes first: `str::trim` decodes character by character, and only a
+/// value that then starts or ends with a non-ASCII character can have more (NBSP, say) to cut.
+pub fn trim_utf8(s: &str) -> &str {
+    let b = s.as_bytes();
+    let start = b
+        .iter()
+        .position(|&c| !is_ascii_space(c))
+        .unwrap_or(b.len());
+    let end = b
+        .iter()
+        .rposition(|&c| !is_ascii_space(c))
+        .map_or(start, |p| p + 1);
+    // Both ends are next to ASCII bytes (or the ends of `s`): character boundaries.
+    let t = s.get(start..end).unwrap_or(s);
+    let edge = |c: Option<&u8>| c.is_some_and(|&c| !c.is_ascii());
+    if edge(t.as_bytes().first()) || edge(t.as_bytes().last()) {
+        t.trim()
+    } else {
+        t
+    }
+}
+
+/// The ASCII characters `char::is_whitespace` accepts (VT included, unlike `u8::is_ascii_whitespace`).
+fn is_ascii_space(b: u8) -> bool {
+    matches!(b, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ')
+}
+
 /// Windows-1252 bytes with the whitespace around them cut off: the bytes of `decode(bytes).trim()`.
 pub fn trim_1252(bytes: &[u8]) -> &[u8] {
     let start = bytes
@@ -129,6 +156,22 @@ mod tests {
                     text.trim(),
                     "byte {b:#04x} in {raw:?}"
                 );
+            }
+        }
+    }
+
+    #[test]
+    fn trimming_utf8_equals_str_trim() {
+        for c in [
+            '\t', '\u{b}', '\u{1c}', ' ', '\u{85}', '\u{a0}', '\u{2003}', '\u{3000}', 'å', 'x',
+        ] {
+            for s in [
+                format!("{c}"),
+                format!("{c}a{c}"),
+                format!(" {c} b {c} "),
+                format!("{c}\u{a0} ö{c}"),
+            ] {
+                assert_eq!(trim_utf8(&s), s.trim(), "{s:?}");
             }
         }
     }

@@ -795,7 +795,7 @@ proptest::proptest! {
             match shape {
                 0 => text.push_str(&format!("{line}\r\n")),
                 1 => text.push_str(&format!("{line};\n")),
-                2 => text.push_str("\n"),
+                2 => text.push('\n'),
                 _ => text.push_str(&format!("{line}\n")),
             }
         }
