@@ -573,6 +573,11 @@ pub(super) fn parse_lines(
 /// take (blank, a total row, a bad amount: where an error or a reject is made), is decoded and read as
 /// [`parse_lines`] reads it. `first_line_no` is the file line number of the chunk's first line.
 ///
+/// Hand-written rather than the `csv` crate's reader: that reader copies every record's fields into its own
+/// buffer and has its own quoting rules, while this reader must keep the general path's (lenient `"a"b`, quoted
+/// records over lines, the same errors and line numbers); an unquoted line is split in place at the `memchr`
+/// positions of the delimiter, so the coded fields stay borrowed bytes of the block.
+///
 /// [`RowReader::push_raw`]: super::table::RowReader::push_raw
 pub(super) fn parse_summed(
     chunk: Chunk<'_>,

@@ -123,7 +123,8 @@ pub fn trim_utf8(s: &str) -> &str {
     }
 }
 
-/// The ASCII characters `char::is_whitespace` accepts (VT included, unlike `u8::is_ascii_whitespace`).
+/// The ASCII characters `char::is_whitespace` accepts: VT included, which `u8::is_ascii_whitespace` (and so
+/// `<[u8]>::trim_ascii`) leaves, hence this predicate rather than the standard library's.
 fn is_ascii_space(b: u8) -> bool {
     matches!(b, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ')
 }
