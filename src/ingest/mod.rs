@@ -14,6 +14,8 @@ pub mod detect;
 pub mod excel;
 pub mod ledger;
 pub mod parquet;
+pub mod raw_keys;
+pub mod raw_text;
 pub mod sie;
 pub mod stream;
 pub mod table;

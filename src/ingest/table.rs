@@ -3,9 +3,12 @@
 
 use super::columns::{normalize, ColumnMap, Field};
 use super::dates::{parse_date, parse_period};
-use super::ledger::{LineValues, TEXT_FIELDS};
+use super::ledger::{KeySums, LineValues, CODED, KEY_FIELDS, TEXT_FIELDS};
+use super::raw_keys::RawKeys;
+use super::raw_text::Chunk;
 use crate::error::{Error, Result};
 use crate::money::parse_ore;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// How many rows at the top of a table are searched for the header row (exports often have title rows).
@@ -323,6 +326,103 @@ impl<'a> RowReader<'a> {
             amount_ore: amount,
         });
         Ok(true)
+    }
+}
+
+impl RowReader<'_> {
+    /// Reads one record of raw bytes straight into key sums, as [`RowReader::push`] would read its decoded
+    /// cells into them, when it is an ordinary line: as many cells as the header, an amount, readable dates,
+    /// an account code. Returns false, having taken nothing, for any other record (a blank line, a total row,
+    /// a bad amount, extra cells): the caller reads it with [`RowReader::push`], which says what is wrong.
+    /// `cells` are the byte ranges of the cells in `chunk`.
+    pub(super) fn push_raw(
+        &mut self,
+        chunk: Chunk<'_>,
+        cells: &[(usize, usize)],
+        line_no: usize,
+        sums: &mut KeySums,
+        raw: &mut RawKeys,
+        buf: &mut String,
+    ) -> bool {
+        if cells.len() != self.headers.len() {
+            return false;
+        }
+        let Some((amount, period)) = self.amount_and_period(chunk, cells) else {
+            return false;
+        };
+        let field = |slot: usize| {
+            self.idx_text[slot]
+                .and_then(|i| cells.get(i))
+                .map_or(&b""[..], |&r| chunk.trimmed(r))
+        };
+        let coded: [&[u8]; CODED] = std::array::from_fn(|i| field(KEY_FIELDS[i]));
+        // A line without an account code is a total or a repeated header: the general path says so.
+        if self.idx_text[0].is_some() && !coded[0].iter().any(u8::is_ascii_digit) {
+            return false;
+        }
+        let Some(sum) = self.sum.checked_add(amount) else {
+            return false;
+        };
+        self.sum = sum;
+        let range = |slot: usize| self.idx_text[slot].and_then(|i| cells.get(i)).copied();
+        let text = match range(10) {
+            Some(r) => chunk.trimmed_text(r, buf),
+            None => "",
+        };
+        raw.add(sums, &coded, text, line_no as u32, amount, chunk.decoder());
+        if let Some(p) = period {
+            sums.add_period(p, 1);
+        }
+        if sums.keep_vouchers {
+            if let Some(r) = range(11) {
+                let voucher = chunk.text(r);
+                let voucher = voucher.trim();
+                if !voucher.is_empty() && !sums.vouchers.contains(voucher) {
+                    sums.vouchers.insert(Box::from(voucher));
+                }
+            }
+        }
+        true
+    }
+
+    /// A raw record's amount and period, as [`RowReader::push`] reads them; None when it would refuse them (the
+    /// general path then reads the record and says why).
+    fn amount_and_period(
+        &self,
+        chunk: Chunk<'_>,
+        cells: &[(usize, usize)],
+    ) -> Option<(i64, Option<i32>)> {
+        let cell = |i: usize| cells.get(i).map_or(Cow::Borrowed(""), |&r| chunk.text(r));
+        let ore = |i: usize| parse_ore(&cell(i)).ok();
+        let amount = match self.amount {
+            Some(i) => ore(i)??,
+            None => {
+                let d = match self.debit {
+                    Some(i) => ore(i)?,
+                    None => None,
+                };
+                let c = match self.credit {
+                    Some(i) => ore(i)?,
+                    None => None,
+                };
+                if d.is_none() && c.is_none() {
+                    return None;
+                }
+                d.unwrap_or(0) - c.unwrap_or(0)
+            }
+        };
+        let mut period = None;
+        if let Some(i) = self.date {
+            if let Some((_, p)) = parse_date(&cell(i)).ok()? {
+                period = Some(p);
+            }
+        }
+        if let Some(i) = self.period {
+            if let Some(p) = parse_period(&cell(i)).ok()? {
+                period = Some(p);
+            }
+        }
+        Some((amount, period))
     }
 }
 

@@ -704,3 +704,139 @@ fn streaming_sums_equal_the_full_ledger_whatever_the_block_size() {
         }
     }
 }
+
+/// The first line of each key (coded values and text) of a summed or full frame.
+fn key_firsts(df: &DataFrame) -> BTreeMap<Vec<String>, u32> {
+    let keys = [
+        "account",
+        "account_text",
+        "cost_centre",
+        "department",
+        "project",
+        "counterpart",
+        "supplier",
+        "text",
+    ];
+    let cols: Vec<Vec<String>> = keys
+        .iter()
+        .map(|k| {
+            df.column(k)
+                .unwrap()
+                .str()
+                .unwrap()
+                .iter()
+                .map(|v| v.unwrap_or("").to_string())
+                .collect()
+        })
+        .collect();
+    let line = df.column("line").unwrap().u32().unwrap().clone();
+    let mut out = BTreeMap::new();
+    for (i, l) in line.iter().enumerate() {
+        let k: Vec<String> = cols.iter().map(|c| c[i].clone()).collect();
+        let e = out.entry(k).or_insert(u32::MAX);
+        *e = (*e).min(l.unwrap());
+    }
+    out
+}
+
+/// Cells the raw-bytes reader must read as the decoding reader does: whitespace and NBSP around values,
+/// Swedish letters, Windows-1252 punctuation, empty cells, quotes, amounts with NBSP or bad, dates good and bad.
+const CELLS: [&str; 16] = [
+    "6412",
+    " 6412 ",
+    "Datorer",
+    "Löner\u{a0}",
+    "\u{a0}Åtgärd ",
+    "",
+    "  ",
+    "Summa",
+    "\"Atea; AB\"",
+    "Tjänst – “IT”",
+    "Faktura 17 dator",
+    "x\u{b}",
+    "€ 5",
+    "rad 3",
+    "ÿ",
+    "1510",
+];
+const AMOUNTS: [&str; 8] = [
+    "1 234,56",
+    "-17",
+    "1\u{a0}000,5",
+    " 12,00 ",
+    "#REF!",
+    "",
+    "3.5",
+    "9",
+];
+const DATES: [&str; 5] = ["2024-03-15", "20241201", "", "2024-13-01", " 2024-02-29"];
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(24))]
+    /// The streaming reader (raw bytes, one probe per line; any line it does not take goes to the general path)
+    /// gives the sums, first lines, months, sums per signature and rejects of the whole-file reader, in
+    /// Windows-1252 and in UTF-8, at a tiny and a large block size.
+    #[test]
+    fn raw_byte_reading_equals_the_decoding_reader(
+        rows in proptest::collection::vec(
+            (proptest::collection::vec(0usize..16, 7), 0usize..8, 0usize..5, 0usize..4),
+            1..60,
+        ),
+        utf8 in proptest::prelude::any::<bool>(),
+    ) {
+        let mut text = String::from("Konto;Kontotext;Ansvar;Verksamhet;Projekt;Motpart;Leverantör;Text;Datum;Belopp\n");
+        for (cells, amount, date, shape) in &rows {
+            let c: Vec<&str> = cells.iter().map(|&i| CELLS[i]).collect();
+            let line = format!(
+                "{};{};{};{};{};{};{};{};{};{}",
+                c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[0].trim().to_string() + c[1],
+                DATES[*date], AMOUNTS[*amount]
+            );
+            match shape {
+                0 => text.push_str(&format!("{line}\r\n")),
+                1 => text.push_str(&format!("{line};\n")),
+                2 => text.push('\n'),
+                _ => text.push_str(&format!("{line}\n")),
+            }
+        }
+        let dir = temp_dir();
+        let path = dir.path().join("l.csv");
+        let bytes = if utf8 {
+            text.clone().into_bytes()
+        } else {
+            encoding_rs::WINDOWS_1252.encode(&text).0.into_owned()
+        };
+        std::fs::write(&path, bytes).unwrap();
+        let Ok(full) = read_ledger(&path, &ReadOptions { lenient: true, ..Default::default() }) else {
+            // The whole-file reader refuses it (no body line it can read): so must the streaming one.
+            let s = itcost::ingest::csv_text::read_summed_blocks(&path, &Default::default(), true, false, None, 64);
+            proptest::prop_assert!(s.is_err() || s.unwrap().is_none_or(|s| s.sums.lines == 0));
+            return Ok(());
+        };
+        let words: Vec<String> = ["rad 3", "dator", "it", "löner"].iter().map(|w| w.to_string()).collect();
+        let matcher = itcost::rules::pattern::TextMatch::keywords(&words).unwrap();
+        let keywords = std::sync::Arc::new(itcost::rules::keywords::TextKeywords::new([&matcher]));
+        let plan = itcost::ingest::ledger::KeyPlan { keywords: keywords.clone(), keep_texts: Some(std::sync::Arc::new(KeepHits)) };
+        for block in [64, 32 << 20] {
+            let s = itcost::ingest::csv_text::read_summed_blocks(&path, &Default::default(), true, false, None, block)
+                .unwrap()
+                .unwrap();
+            proptest::prop_assert_eq!(s.sum, full.report.sum_ore);
+            proptest::prop_assert_eq!(s.sums.lines as usize, full.report.lines);
+            proptest::prop_assert_eq!(
+                s.rejects.iter().map(|r| (r.line, r.reason.clone())).collect::<Vec<_>>(),
+                full.report.rejects.iter().map(|r| (r.line, r.reason.clone())).collect::<Vec<_>>()
+            );
+            let months: Vec<i32> = s.sums.periods.keys().copied().collect();
+            proptest::prop_assert_eq!(&months, &full.report.months);
+            let df = s.sums.finish("f", "m", None).unwrap();
+            proptest::prop_assert_eq!(key_sums(&df), key_sums(&full.frame));
+            proptest::prop_assert_eq!(key_firsts(&df), key_firsts(&full.frame));
+            let s = itcost::ingest::csv_text::read_summed_blocks(&path, &Default::default(), true, false, Some(&plan), block)
+                .unwrap()
+                .unwrap();
+            let df = s.sums.finish("f", "m", None).unwrap();
+            proptest::prop_assert_eq!(sig_sums(&df, &keywords), sig_sums(&full.frame, &keywords));
+        }
+    }
+}
