@@ -40,9 +40,42 @@ pub fn atom_patterns(kw: &TextKeywords) -> Vec<String> {
     out
 }
 
+/// How an engine tests one atom on the lower-cased text, as cheaply as its semantics allow.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AtomTest {
+    /// A keyword of more than three characters: a plain substring test (SQL `contains(text, word)`, which is
+    /// `str::contains`), the same as its escaped-literal pattern.
+    Contains(String),
+    /// A short keyword (whole word) or a rule's regex: its pattern from [`atom_patterns`].
+    Regex(String),
+}
+
+/// One test per atom of `kw` (index = bit of the signature), equal to [`atom_patterns`]' pattern of the same
+/// index: a substring search where the pattern is a literal, so an engine need not run a regex for it.
+pub fn atom_tests(kw: &TextKeywords) -> Vec<AtomTest> {
+    let patterns = atom_patterns(kw);
+    let words = kw.keywords();
+    let mut out = Vec::with_capacity(patterns.len());
+    for (i, p) in patterns.into_iter().enumerate() {
+        let literal = words
+            .get(i)
+            .filter(|_| !kw.keyword_shape(i).unwrap_or((true, true)).0);
+        out.push(match literal {
+            Some(w) => AtomTest::Contains(w.to_string()),
+            None => AtomTest::Regex(p),
+        });
+    }
+    out
+}
+
 /// The pattern of one keyword: anywhere when long, as a whole word when `short`.
 fn keyword_pattern(word: &str, short: bool, needs_end: bool) -> String {
-    let lit = regex::escape(word);
+    shaped(&regex::escape(word), short, needs_end)
+}
+
+/// A keyword's pattern `lit` (escaped): anywhere when long, as a whole word when `short`.
+fn shaped(lit: &str, short: bool, needs_end: bool) -> String {
+    let lit = lit.to_string();
     if !short {
         return lit;
     }
@@ -91,6 +124,20 @@ mod tests {
         );
         assert_eq!(p[2], r"(?:^|[^\p{Alphabetic}\p{N}])it\-");
         assert_eq!(p[8], "(?i)^$");
+        let tests = atom_tests(&kw);
+        assert_eq!(tests.len(), p.len());
+        assert_eq!(tests[0], AtomTest::Contains("dator".into()));
+        assert_eq!(tests[1], AtomTest::Regex(p[1].clone()));
+        assert_eq!(tests[8], AtomTest::Regex(p[8].clone()));
+        for (t, p) in tests.iter().zip(&p) {
+            if let AtomTest::Contains(w) = t {
+                assert_eq!(
+                    &regex::escape(w),
+                    p,
+                    "a literal test is its escaped pattern"
+                );
+            }
+        }
         for t in [
             "",
             "Skoldatorer",

@@ -233,3 +233,88 @@ fn bas_rules_use_the_company_chart() {
     );
     assert_eq!(x.pool.map(|p| p.name()), Some("Internal Labor"));
 }
+
+/// `decide_keys` decides each distinct (account, texts, supplier, counterpart, signature, cost-centre class) once
+/// and copies the decision to the other keys: every key's decision must equal deciding that key on its own, with
+/// cost centres that differ in central IT, `staff_it`, and a rule's cost-centre condition.
+#[test]
+fn decide_keys_equals_deciding_each_key_on_its_own() {
+    use itcost::classify::{decide_keys, key_view, ClassifiedKey, Decision};
+    let tmp = temp_dir();
+    let file = tmp.path().join("cc-rules.toml");
+    std::fs::write(
+        &file,
+        "include = \"builtin:kommun-bas-13\"\n\n[[rule]]\nid = \"cc-digital\"\nwhy = \"The digitalisation unit's \
+         consultants are IT.\"\naccount = \"6550\"\ncost_centre = [\"20*\", \"2150\"]\npool = \"Outside Services\"\n\
+         it = true\n",
+    )
+    .unwrap();
+    let rules = RuleSet::load(Some(&file)).unwrap();
+    let scope = narrow_scope();
+    let unit = |central: &str, staff: &str| MunicipalityKeys {
+        central_it: vec![itcost::rules::pattern::CodePattern::parse(central).unwrap()],
+        staff_it: vec![itcost::rules::pattern::CodePattern::parse(staff).unwrap()],
+        ..MunicipalityKeys::default()
+    };
+    let units = vec![
+        ("A".to_string(), unit("1510", "2025")),
+        ("B".to_string(), unit("20*", "1510")),
+    ];
+    let accounts = [
+        ("6550", "Konsulttjänster"),
+        ("5011", "Månadslön"),
+        ("6411", "Förbrukningsinventarier"),
+        ("6812", "Mobiltelefoni"),
+        ("1220", "Inventarier"),
+        ("3411", "Taxor"),
+    ];
+    let ccs = ["", "1510", "2000", "2025", "2150", "2151", "9999"];
+    let suppliers = ["", "Dustin Sverige AB", "Bageriet"];
+    let mut table = Vec::new();
+    for u in 0..units.len() {
+        for (a, t) in accounts {
+            for cc in ccs {
+                for (s, supplier) in suppliers.iter().enumerate() {
+                    for dept in ["D1", "D2"] {
+                        table.push(ClassifiedKey {
+                            unit: u,
+                            account: a.into(),
+                            account_text: t.into(),
+                            cost_centre: cc.into(),
+                            department: dept.into(),
+                            supplier: supplier.to_string(),
+                            counterpart: if s == 2 { "99".into() } else { String::new() },
+                            text_sig: if s == 1 { vec![1] } else { Vec::new() },
+                            amount: 100,
+                            lines: 1,
+                            decision: Decision::default(),
+                        });
+                    }
+                }
+            }
+        }
+    }
+    decide_keys(&mut table, &rules, &scope, &units);
+    let mut took_cc_rule = 0;
+    for k in &table {
+        let m = &units[k.unit].1;
+        let (at, su) = (k.account_text.to_lowercase(), k.supplier.to_lowercase());
+        let view = key_view(
+            m,
+            &k.account,
+            &at,
+            &k.cost_centre,
+            &su,
+            rules.free_text(&k.text_sig),
+            &k.counterpart,
+        );
+        let alone = decide(&rules, &scope, m, &view);
+        assert_eq!(format!("{:?}", k.decision), format!("{alone:?}"), "{k:?}");
+        took_cc_rule += usize::from(alone.rule_id == "cc-digital");
+    }
+    assert!(took_cc_rule > 0, "the cost-centre rule decides some keys");
+    assert!(table.iter().any(|k| k.decision.scope == Scope::CentralIt));
+    assert!(table
+        .iter()
+        .any(|k| k.decision.rule_id == "config.staff_it"));
+}
