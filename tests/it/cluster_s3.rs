@@ -195,8 +195,8 @@ fn run(args: &[&str], out: &Path, env: &[(&'static str, String)]) -> Output {
     cmd.output().expect("itcost runs")
 }
 
-/// summary.json as a value, with what names the inputs (`engine`, `inputs[].file` and `detected_by`, the audit's
-/// `config` and `inputs`) taken out and returned beside it.
+/// summary.json as a value, with what names the inputs (`engine`, `inputs[].file` and `detected_by`,
+/// `municipalities[].files`, the audit's `config` and `inputs`) taken out and returned beside it.
 fn split_summary(out: &Path) -> (String, Value) {
     let text = std::fs::read_to_string(out.join("summary.json")).expect("summary.json written");
     let mut v: Value = serde_json::from_str(&text).expect("JSON");
@@ -212,6 +212,14 @@ fn split_summary(out: &Path) -> (String, Value) {
         }));
     }
     names.insert("inputs".into(), Value::Array(inputs));
+    let mut files = Vec::new();
+    for m in o["municipalities"]
+        .as_array_mut()
+        .expect("municipalities[]")
+    {
+        files.push(m.as_object_mut().expect("a unit").remove("files"));
+    }
+    names.insert("municipalities[].files".into(), serde_json::json!(files));
     let audit = o["audit"].as_object_mut().expect("audit");
     names.insert(
         "audit.config".into(),
@@ -231,10 +239,25 @@ fn split_summary(out: &Path) -> (String, Value) {
 fn assert_same_as_local(what: &str, local: &Path, remote: &Path, engine: &str) {
     let (l, l_names) = split_summary(local);
     let (r, r_names) = split_summary(remote);
-    assert!(
-        l == r,
-        "{what}: summary.json differs from the local engine's"
-    );
+    if l != r {
+        let at = l
+            .lines()
+            .zip(r.lines())
+            .position(|(a, b)| a != b)
+            .unwrap_or(0);
+        let around = |t: &str| {
+            t.lines()
+                .skip(at.saturating_sub(3))
+                .take(8)
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        panic!(
+            "{what}: summary.json differs from the local engine's at line {at}:\nlocal:\n{}\n{engine}:\n{}",
+            around(&l),
+            around(&r)
+        );
+    }
     assert_eq!(r_names["engine"], engine, "{what}: engine");
     let l_audit = l_names["audit.inputs"].as_array().expect("audit.inputs");
     let r_audit = r_names["audit.inputs"].as_array().expect("audit.inputs");
@@ -250,6 +273,7 @@ fn assert_same_as_local(what: &str, local: &Path, remote: &Path, engine: &str) {
                     .rsplit("national/")
                     .next()
                     .unwrap_or("")
+                    .trim_start_matches("./")
             ),
             "{what}: {url} names the object of {}",
             a["file"]
