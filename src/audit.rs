@@ -36,6 +36,9 @@ pub struct FileAudit {
     pub lines: u64,
     /// A dataset file's last modification (UTC, `YYYY-MM-DDTHH:MM:SSZ`); None for other inputs.
     pub modified: Option<String>,
+    /// An object-store object's ETag (`s3://…` inputs, whose bytes the client never reads: no SHA-256); None
+    /// for files.
+    pub etag: Option<String>,
 }
 
 /// Everything a figure can be traced to.

@@ -162,7 +162,8 @@ pub fn run(mut config: RunConfig) -> Result<RunResult> {
             };
             // The audit trail's hash (a SHA-256 pass over the file) runs beside the reading, on a thread of its
             // own: it is serial, and would otherwise add its whole time to the run's.
-            let hashing = config.dataset.is_none();
+            let in_store = crate::engine::store::is_url(path);
+            let hashing = config.dataset.is_none() && !in_store;
             let (ing, hashed) = std::thread::scope(|scope| {
                 let hash = hashing.then(|| scope.spawn(|| crate::audit::hash_file(path)));
                 let ing = read_ledger(path, &opts);
@@ -177,7 +178,19 @@ pub fn run(mut config: RunConfig) -> Result<RunResult> {
                 (ing, hashed)
             });
             let ing = ing?;
-            let audit = if config.dataset.is_some() {
+            let audit = if in_store {
+                // An object is named by its URL, size, last modification and ETag: its bytes never reach the
+                // client (the engine reads them), so there is no SHA-256.
+                let o = crate::engine::store::audit_of(&path.to_string_lossy())?;
+                crate::audit::FileAudit {
+                    file: ing.report.file.clone(),
+                    sha256: String::new(),
+                    bytes: o.bytes,
+                    lines: ing.report.lines as u64,
+                    modified: Some(o.modified),
+                    etag: Some(o.etag),
+                }
+            } else if config.dataset.is_some() {
                 // A dataset file is named by its size and modification time, as the cluster engines name it
                 // (their client never sees its bytes): the same audit whichever engine ran.
                 let stamp = crate::ingest::dataset::file_stamp(path)?;
@@ -187,6 +200,7 @@ pub fn run(mut config: RunConfig) -> Result<RunResult> {
                     bytes: stamp.bytes,
                     lines: ing.report.lines as u64,
                     modified: Some(stamp.modified),
+                    etag: None,
                 }
             } else {
                 let (sha256, bytes, text_lines) =
@@ -201,6 +215,7 @@ pub fn run(mut config: RunConfig) -> Result<RunResult> {
                     bytes,
                     lines,
                     modified: None,
+                    etag: None,
                 }
             };
             Ok((*i, ing, audit))
@@ -427,6 +442,7 @@ pub fn run(mut config: RunConfig) -> Result<RunResult> {
                     })
                     .unwrap_or(0),
                 modified: None,
+                etag: None,
             }),
         // As `inputs[].file` names them (anonymised: without the municipalities' names).
         inputs: file_audits

@@ -1,6 +1,8 @@
 //! `itcost-ballista`: a Ballista scheduler or executor built from the same crates as itcost's client, for the
 //! tests and for a cluster on machines where `cargo install ballista-scheduler ballista-executor` is not wanted
-//! (docs/cluster.md). The stock binaries work as well: itcost ships only standard DataFusion plans.
+//! (docs/cluster.md). The stock binaries work as well: itcost ships only standard DataFusion plans. Both roles
+//! resolve `s3://` URLs through [`itcost::engine::store::Registry`] (credentials and endpoint from the `AWS_*`
+//! environment variables), so a dataset in an object store is read by the executors themselves.
 //!
 //! ```text
 //! itcost-ballista scheduler --port 50050
@@ -8,6 +10,8 @@
 //! ```
 
 use clap::{Parser, Subcommand};
+use datafusion::execution::{SessionState, SessionStateBuilder};
+use datafusion::prelude::SessionConfig;
 use std::sync::Arc;
 
 /// A Ballista scheduler or executor (Ballista 55, DataFusion 55).
@@ -67,6 +71,14 @@ enum Role {
     },
 }
 
+/// Ballista's default scheduler session, with the object stores of [`itcost::engine::store::Registry`].
+fn s3_session(config: SessionConfig) -> datafusion::common::Result<SessionState> {
+    let state = ballista_core::utils::default_session_builder(config)?;
+    Ok(SessionStateBuilder::new_from_existing(state)
+        .with_runtime_env(itcost::engine::store::runtime_env(None)?)
+        .build())
+}
+
 fn main() {
     let cli = Cli::parse();
     let rt = match tokio::runtime::Builder::new_multi_thread()
@@ -89,6 +101,10 @@ fn main() {
             } => {
                 use ballista_scheduler::cluster::BallistaCluster;
                 use ballista_scheduler::config::SchedulerConfig;
+                // Ballista's default session, whose object stores resolve `s3://` URLs (the scheduler lists
+                // the files of a plan over an object-store dataset).
+                let session_builder: ballista_scheduler::scheduler_server::SessionBuilder =
+                    Arc::new(s3_session);
                 let config = SchedulerConfig {
                     bind_host: bind_host.clone(),
                     bind_port: port,
@@ -96,6 +112,7 @@ fn main() {
                     executor_timeout_seconds: executor_timeout,
                     expire_dead_executor_interval_seconds: (executor_timeout / 3).clamp(1, 15),
                     no_executors_grace_period_seconds: executor_timeout,
+                    override_session_builder: Some(session_builder),
                     ..Default::default()
                 };
                 let addr = format!("{bind_host}:{port}")
@@ -123,7 +140,15 @@ fn main() {
                 use ballista_executor::executor_process::{
                     start_executor_process, ExecutorProcessConfig,
                 };
+                // The executor's runtime reads `s3://` objects through the S3 store made from its
+                // environment (AWS_* variables), as the client's does; spill files go to the work directory.
+                let spill = work_dir.clone();
+                let runtime_producer: ballista_core::RuntimeProducer =
+                    Arc::new(move |_: &SessionConfig| {
+                        itcost::engine::store::runtime_env(spill.as_deref())
+                    });
                 let mut config = ExecutorProcessConfig {
+                    override_runtime_producer: Some(runtime_producer),
                     bind_host,
                     external_host,
                     port,

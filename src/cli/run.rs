@@ -186,6 +186,11 @@ pub fn run(a: RunArgs) -> Result<()> {
         for w in report::files::write_all(&result, dir, o.lang)? {
             eprintln!("itcost: wrote {}", w.display());
         }
+        if report::files::in_object_store(&result) {
+            eprintln!(
+                "itcost: note: no classified.parquet: the ledgers' lines stay in the object store (docs/cluster.md)"
+            );
+        }
     }
     if let Some(path) = &o.html {
         report::files::write_html(&result, path, o.lang)?;

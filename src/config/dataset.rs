@@ -24,7 +24,17 @@ pub fn resolve(
     municipalities: Vec<Municipality>,
     shown: &str,
 ) -> Result<Vec<Municipality>> {
-    let parts = partitions(root).map_err(|e| Error::rules(format!("{shown}: dataset: {e}")))?;
+    let parts = partitions(root).map_err(|e| {
+        let message = format!("{shown}: dataset: {e}");
+        match crate::engine::store::is_url(root) {
+            // The store's failure (a wrong bucket, missing credentials) is not the config's: its own kind.
+            true => Error {
+                kind: e.kind,
+                message,
+            },
+            false => Error::rules(message),
+        }
+    })?;
     let mut out = Vec::new();
     for m in &municipalities {
         if !m.ledgers.is_empty() {

@@ -3,8 +3,8 @@
 //! everything they mean (defaults, parsing, which combinations are refused) is decided here.
 
 use super::{
-    cli_codes, default_references, load, narrow_scope, parse_scope, Denominator, Municipality,
-    Numerator, RunConfig,
+    cli_codes, default_references, narrow_scope, parse_scope, Denominator, Municipality, Numerator,
+    RunConfig,
 };
 use crate::error::{Error, Result};
 use crate::ingest::columns::Field;
@@ -62,7 +62,7 @@ impl RunConfig {
                         "give either ledger files or --config, not both",
                     ));
                 }
-                load(p)?
+                super::load_for(p, f.engine.as_ref())?
             }
             None => {
                 let Some(first) = f.ledgers.first() else {

@@ -510,8 +510,25 @@ pub fn cli_codes(flag: &str, values: &[String]) -> Result<(Vec<CodePattern>, Vec
     Ok((patterns, raw))
 }
 
+/// A ledger or dataset of the config: a path relative to the config's folder, or an object-store URL as given.
+fn resolved(base: &Path, given: &str) -> PathBuf {
+    let p = Path::new(given);
+    if crate::engine::store::is_url(p) {
+        p.to_path_buf()
+    } else {
+        base.join(p)
+    }
+}
+
 /// Loads and validates a run config.
 pub fn load(path: &Path) -> Result<RunConfig> {
+    load_for(path, None)
+}
+
+/// Loads and validates a run config for a run on `engine` (`--engine`, which wins over the config's `engine`;
+/// None: the config's). An object-store dataset (`dataset = "s3://…"`) is listed only for an engine that reads
+/// object stores: the local engine is refused first, with a usage error saying which engines do.
+pub fn load_for(path: &Path, run_engine: Option<&crate::engine::Engine>) -> Result<RunConfig> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
     let config_sha = crate::audit::sha256_hex(&bytes);
     let src = String::from_utf8(bytes).map_err(|e| {
@@ -613,6 +630,7 @@ pub fn load(path: &Path) -> Result<RunConfig> {
         None => crate::engine::Engine::Local,
         Some(e) => crate::engine::Engine::parse_name(e).map_err(|e| bad(format!("engine: {e}")))?,
     };
+    let engine_of_config = engine.clone();
     if raw.municipality.is_empty() {
         return Err(bad(
             "expected at least one [[municipality]] with name, ledgers and central_it".into(),
@@ -746,7 +764,7 @@ pub fn load(path: &Path) -> Result<RunConfig> {
             sundsvall,
             name: m.name,
             year: m.year,
-            ledgers: m.ledgers.iter().map(|l| base.join(l)).collect(),
+            ledgers: m.ledgers.iter().map(|l| resolved(&base, l)).collect(),
             central_it,
             central_it_raw: split_codes(&m.central_it),
             internal_counterparts,
@@ -762,7 +780,14 @@ pub fn load(path: &Path) -> Result<RunConfig> {
             budget,
         });
     }
-    let dataset = raw.dataset.as_ref().map(|d| base.join(d));
+    let dataset = raw.dataset.as_ref().map(|d| resolved(&base, d));
+    if let Some(root) = dataset.as_ref().filter(|d| crate::engine::store::is_url(d)) {
+        let on = run_engine.unwrap_or(&engine_of_config);
+        if *on == crate::engine::Engine::Local {
+            return Err(crate::engine::store::local_refusal(root));
+        }
+        on.available()?;
+    }
     if let Some(root) = &dataset {
         municipalities = dataset::resolve(root, municipalities, &shown)?;
     }

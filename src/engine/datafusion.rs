@@ -118,6 +118,8 @@ pub fn sum_files(
     let rt = runtime()?;
     rt.block_on(async {
         let ctx = session(engine).await?;
+        // Objects in an object store (`s3://…`): the session reads them through the store (docs/cluster.md).
+        super::store::register(&ctx, files)?;
         let mut sums = KeySums::with_plan(opts.plan.clone());
         sums.keep_vouchers = opts.vouchers;
         let mut sum_ore = 0i64;
@@ -177,11 +179,13 @@ impl FileSums {
         let fail = |doing: &str, e: &dyn std::fmt::Display| {
             engine_error(engine, &format!("{doing} {shown}"), e)
         };
+        let at = path.to_string_lossy();
+        let at = match super::store::is_url(path) {
+            true => super::store::engine_url(&at),
+            false => at.into_owned(),
+        };
         let table = ctx
-            .read_parquet(
-                path.to_string_lossy().as_ref(),
-                ParquetReadOptions::default(),
-            )
+            .read_parquet(at.as_str(), ParquetReadOptions::default())
             .await
             .map_err(|e| fail("reading", &e))?;
         let names: Vec<String> = table

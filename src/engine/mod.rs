@@ -14,6 +14,7 @@
 pub mod datafusion;
 #[cfg(feature = "cluster")]
 pub mod sql;
+pub mod store;
 
 use crate::error::{Error, Result};
 

@@ -64,6 +64,9 @@ pub fn hive_unescape(s: &str) -> Option<String> {
 /// (or `unknown`), a partition without `.parquet` files, and a `.parquet` file outside a partition (it would be
 /// left out). Other entries of the root (hidden files, `_SUCCESS` markers, a README) are ignored.
 pub fn partitions(root: &Path) -> Result<Vec<Partition>> {
+    if crate::engine::store::is_url(root) {
+        return partitions_in_store(root);
+    }
     if !root.is_dir() {
         return Err(Error::input(format!(
             "{}: not a directory; expected a Parquet dataset as `itcost convert --config … --out DIR` writes it \
@@ -135,6 +138,80 @@ pub fn partitions(root: &Path) -> Result<Vec<Partition>> {
             });
         }
     }
+    out.sort_by(|a, b| (&a.municipality, a.year).cmp(&(&b.municipality, b.year)));
+    Ok(out)
+}
+
+/// Every partition of a dataset in an object store (`s3://bucket/prefix`), listed through
+/// [`crate::engine::store`], with the rules of [`partitions`]: objects are `municipality=NAME/year=YYYY/*.parquet`
+/// under the prefix; a `.parquet` object elsewhere is refused, other objects of the root (markers, a README, the
+/// run config) are ignored. A partition's directory and files are URLs (`s3://bucket/prefix/municipality=…`).
+pub fn partitions_in_store(root: &Path) -> Result<Vec<Partition>> {
+    let url = root.to_string_lossy().trim_end_matches('/').to_string();
+    let objects = crate::engine::store::list(&url)?;
+    let mut out: Vec<Partition> = Vec::new();
+    for o in &objects {
+        let rel = o.url.get(url.len() + 1..).unwrap_or("");
+        let parts: Vec<&str> = rel.split('/').collect();
+        let Some(value) = parts[0].strip_prefix("municipality=") else {
+            if rel.ends_with(".parquet") {
+                return Err(outside(Path::new(&o.url)));
+            }
+            continue;
+        };
+        let municipality = hive_unescape(value).ok_or_else(|| {
+            Error::input(format!(
+                "{url}/{}: expected municipality=NAME with %XX escapes of UTF-8 bytes, found a malformed escape",
+                parts[0]
+            ))
+        })?;
+        let year_name = parts.get(1).copied().unwrap_or("");
+        if parts.len() < 3 {
+            if year_name.starts_with('.') || year_name.starts_with('_') {
+                continue;
+            }
+            return Err(Error::input(format!(
+                "{}: expected only year=YYYY directories in {url}/{}, found the object '{year_name}'",
+                o.url, parts[0]
+            )));
+        }
+        let year = match year_name.strip_prefix("year=") {
+            Some("unknown") => None,
+            Some(y) => Some(y.parse::<i32>().map_err(|_| {
+                Error::input(format!(
+                    "{url}/{}/{year_name}: expected year=YYYY (or year=unknown), found year={y}",
+                    parts[0]
+                ))
+            })?),
+            None if year_name.starts_with('.') || year_name.starts_with('_') => continue,
+            None => {
+                return Err(Error::input(format!(
+                    "{url}/{}/{year_name}: expected only year=YYYY directories in {url}/{}, found '{year_name}'",
+                    parts[0], parts[0]
+                )))
+            }
+        };
+        if parts.len() > 3 {
+            return Err(Error::input(format!(
+                "{}: expected .parquet files in the partition, found a directory",
+                o.url
+            )));
+        }
+        if !rel.ends_with(".parquet") {
+            continue;
+        }
+        let dir = PathBuf::from(format!("{url}/{}/{year_name}", parts[0]));
+        match out.last_mut() {
+            Some(p) if p.dir == dir => p.files.push(PathBuf::from(&o.url)),
+            _ => out.push(Partition {
+                municipality,
+                year,
+                dir,
+                files: vec![PathBuf::from(&o.url)],
+            }),
+        }
+    }
+    // (A partition holding only other objects has no entry: its ledgers would be missing, as in [`partitions`].)
     out.sort_by(|a, b| (&a.municipality, a.year).cmp(&(&b.municipality, b.year)));
     Ok(out)
 }

@@ -213,6 +213,9 @@ pub struct Ingested {
 
 /// Reads one ledger file (or Parquet directory), detecting its format by content.
 pub fn read_ledger(path: &Path, opts: &ReadOptions) -> Result<Ingested> {
+    if crate::engine::store::is_url(path) {
+        return parquet::read_objects(path, opts);
+    }
     std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
     let (format, detected_by) = detect_format(path)?;
     if opts.summed && opts.engine != crate::engine::Engine::Local && format != Format::Parquet {

@@ -157,6 +157,15 @@ pub fn pools_csv(r: &RunResult, dialect: CsvDialect) -> String {
     super::csv::write(dialect, &keys, &rows)
 }
 
+/// True when a ledger of the run is in an object store (`s3://…`): `--out` then writes no classified.parquet.
+pub fn in_object_store(r: &RunResult) -> bool {
+    r.config
+        .municipalities
+        .iter()
+        .flat_map(|m| m.ledgers.iter())
+        .any(|l| crate::engine::store::is_url(l))
+}
+
 /// Writes every output file into `dir` (created if missing).
 pub fn write_all(r: &RunResult, dir: &Path, lang: super::tables::Lang) -> Result<Vec<PathBuf>> {
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
@@ -187,6 +196,11 @@ pub fn write_all(r: &RunResult, dir: &Path, lang: super::tables::Lang) -> Result
     written.push(p);
     // Anonymised: every line of every municipality would name them all; the classified ledger is not written.
     if r.config.analysis.anonymise {
+        return Ok(written);
+    }
+    // Ledgers in an object store: their lines stay there (the engine read them, the client never does), so the
+    // classified ledger is not written; `itcost sql` or the engine's own SQL reads them where they are.
+    if in_object_store(r) {
         return Ok(written);
     }
     let p = dir.join("classified.parquet");

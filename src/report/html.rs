@@ -1008,7 +1008,11 @@ fn audit(o: &mut String, c: &Ctx<'_>) {
             esc(&f.file),
             match &f.modified {
                 // A dataset file is named by its size and modification time (no hash: see audit.rs).
-                Some(t) if f.sha256.is_empty() => format!("{} {t}", l.t("ändrad", "modified")),
+                Some(t) if f.sha256.is_empty() => match &f.etag {
+                    // An object in an object store: also its ETag.
+                    Some(e) => format!("ETag {} · {} {t}", esc(e), l.t("ändrad", "modified")),
+                    None => format!("{} {t}", l.t("ändrad", "modified")),
+                },
                 _ => f.sha256.clone(),
             },
             f.bytes,

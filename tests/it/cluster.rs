@@ -42,11 +42,12 @@ fn wait_for_port(port: u16, what: &str) {
     }
 }
 
-fn ballista(args: &[String], log: &Path) -> Child {
+fn ballista(args: &[String], log: &Path, env: &[(&str, String)]) -> Child {
     let bin = assert_cmd::cargo::cargo_bin("itcost-ballista");
     let log = std::fs::File::create(log).expect("a log file");
     let mut cmd = Command::new(bin);
     cmd.args(args)
+        .envs(env.iter().cloned())
         .env("RUST_LOG", "warn")
         .stdout(Stdio::null())
         .stderr(log);
@@ -63,6 +64,11 @@ fn ballista(args: &[String], log: &Path) -> Child {
 impl Cluster {
     /// Starts the scheduler and two executors (two task slots each) and waits until they listen.
     pub fn start() -> Cluster {
+        Cluster::start_with_env(&[])
+    }
+
+    /// [`Cluster::start`] with environment variables for every process (an object store's `AWS_*`).
+    pub fn start_with_env(env: &[(&str, String)]) -> Cluster {
         let work = temp_dir();
         let port = free_port();
         let scheduler = ballista(
@@ -74,6 +80,7 @@ impl Cluster {
                 "10".into(),
             ],
             &work.path().join("scheduler.log"),
+            env,
         );
         wait_for_port(port, "the Ballista scheduler");
         let mut executors = Vec::new();
@@ -98,6 +105,7 @@ impl Cluster {
                     "2".into(),
                 ],
                 &work.path().join(format!("executor-{i}.log")),
+                env,
             ));
             wait_for_port(flight, "a Ballista executor");
         }

@@ -8,6 +8,8 @@ mod cli;
 #[cfg(feature = "cluster")]
 mod cluster;
 #[cfg(feature = "cluster")]
+mod cluster_s3;
+#[cfg(feature = "cluster")]
 mod cluster_sql;
 mod column_names;
 mod contract;

@@ -146,6 +146,41 @@ fn read_summed(
     )
 }
 
+/// Reads a ledger in an object store (`s3://bucket/key.parquet`, or a prefix: every `.parquet` object under it)
+/// as sums per key on a distributed engine: the client lists the objects and reads their footers only (the
+/// canonical-ledger check and the description); the engine reads the rows. The local engine is refused
+/// ([`crate::engine::store::local_refusal`]), and so is a run that keeps every line (`serve`'s classified lines).
+pub fn read_objects(path: &Path, opts: &ReadOptions) -> Result<Ingested> {
+    use crate::engine::store;
+    if opts.engine == crate::engine::Engine::Local {
+        return Err(store::local_refusal(path));
+    }
+    opts.engine.available()?;
+    if !opts.summed {
+        return Err(Error::usage(format!(
+            "{}: the lines of a ledger in an object store are not read by the client (only its sums per key, \
+             computed by the {} engine); run without keeping the lines",
+            path.display(),
+            opts.engine.name()
+        )));
+    }
+    let objects = store::parquet_objects(&path.to_string_lossy())?;
+    let opened: Vec<row_groups::ParquetFile> = objects
+        .iter()
+        .map(|o| {
+            let meta = store::footer(o)?;
+            row_groups::ParquetFile::of_footer(Path::new(&o.url), o.bytes, meta, &opts.columns)
+        })
+        .collect::<Result<_>>()?;
+    let files: Vec<PathBuf> = objects.iter().map(|o| PathBuf::from(&o.url)).collect();
+    let detected_by = if files.len() == 1 && path.to_string_lossy().ends_with(".parquet") {
+        "an object-store Parquet object (its footer read)".to_string()
+    } else {
+        "an object-store prefix: read as a (Hive-partitioned) Parquet dataset".to_string()
+    };
+    read_on_engine(path, &files, opts, detected_by, &opened)
+}
+
 /// Reads canonical Parquet ledgers as sums per key on a distributed engine (issue 15): DataFusion in this
 /// process or a Ballista cluster computes the key table ([`crate::engine`]); what was read is reported exactly
 /// as the local reader reports it.

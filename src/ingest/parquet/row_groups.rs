@@ -46,6 +46,17 @@ impl ParquetFile {
         let meta = parquet::file::metadata::ParquetMetaDataReader::new()
             .parse_and_finish(&f)
             .map_err(|e| Error::input(format!("{shown}: expected a readable Parquet file: {e}")))?;
+        ParquetFile::of_footer(path, bytes, meta, explicit)
+    }
+
+    /// A file known by its footer alone (an object in an object store: the client reads no row of it).
+    pub fn of_footer(
+        path: &std::path::Path,
+        bytes: u64,
+        meta: ParquetMetaData,
+        explicit: &std::collections::BTreeMap<super::super::columns::Field, String>,
+    ) -> Result<ParquetFile> {
+        let shown = path.display().to_string();
         let layout = Layout::of(&shown, &meta, explicit)?;
         let mut starts = Vec::with_capacity(meta.num_row_groups());
         let mut at = 0u64;

@@ -41,6 +41,9 @@ pub struct AuditFile<'a> {
     /// A dataset file's last modification (UTC, RFC 3339); left out for other inputs.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub modified: Option<&'a str>,
+    /// An object-store object's ETag (`s3://…` inputs); left out for files.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub etag: Option<&'a str>,
 }
 
 impl<'a> From<&'a crate::audit::FileAudit> for AuditFile<'a> {
@@ -51,6 +54,7 @@ impl<'a> From<&'a crate::audit::FileAudit> for AuditFile<'a> {
             bytes: v.bytes,
             lines: v.lines,
             modified: v.modified.as_deref(),
+            etag: v.etag.as_deref(),
         }
     }
 }
