@@ -31,7 +31,8 @@ fn free_port() -> u16 {
         .expect("a free port on loopback")
 }
 
-fn wait_for_port(port: u16, what: &str) {
+/// Waits (at most 60 s) until something listens on a loopback port.
+pub(crate) fn wait_for_port(port: u16, what: &str) {
     let start = Instant::now();
     while TcpStream::connect(("127.0.0.1", port)).is_err() {
         assert!(

@@ -8,7 +8,7 @@
 //!
 //! Without the server the tests say so and pass, except in CI (`CI=true`), where they fail.
 
-use crate::cluster::Cluster;
+use crate::cluster::{wait_for_port, Cluster};
 use crate::util::{itcost, temp_dir};
 use object_store::aws::AmazonS3Builder;
 use object_store::{ObjectStoreExt, PutPayload};
@@ -70,14 +70,7 @@ impl S3 {
         }
         let server = cmd.spawn().expect("moto_server starts");
         let s3 = S3 { port, server };
-        let start = Instant::now();
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(
-                start.elapsed() < Duration::from_secs(60),
-                "moto_server did not listen within 60 s"
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
+        wait_for_port(port, "moto_server");
         s3.create_bucket(BUCKET);
         s3
     }
