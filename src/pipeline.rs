@@ -178,30 +178,29 @@ pub fn run(mut config: RunConfig) -> Result<RunResult> {
                 (ing, hashed)
             });
             let ing = ing?;
-            let audit = if in_store {
+            // (SHA-256, bytes, lines, modification, ETag): how each kind of input is named in the audit trail.
+            let (sha256, bytes, lines, modified, etag) = if in_store {
                 // An object is named by its URL, size, last modification and ETag: its bytes never reach the
                 // client (the engine reads them), so there is no SHA-256.
                 let o = crate::engine::store::audit_of(&path.to_string_lossy())?;
-                crate::audit::FileAudit {
-                    file: ing.report.file.clone(),
-                    sha256: String::new(),
-                    bytes: o.bytes,
-                    lines: ing.report.lines as u64,
-                    modified: Some(o.modified),
-                    etag: Some(o.etag),
-                }
+                (
+                    String::new(),
+                    o.bytes,
+                    ing.report.lines as u64,
+                    Some(o.modified),
+                    Some(o.etag),
+                )
             } else if config.dataset.is_some() {
                 // A dataset file is named by its size and modification time, as the cluster engines name it
                 // (their client never sees its bytes): the same audit whichever engine ran.
                 let stamp = crate::ingest::dataset::file_stamp(path)?;
-                crate::audit::FileAudit {
-                    file: ing.report.file.clone(),
-                    sha256: String::new(),
-                    bytes: stamp.bytes,
-                    lines: ing.report.lines as u64,
-                    modified: Some(stamp.modified),
-                    etag: None,
-                }
+                (
+                    String::new(),
+                    stamp.bytes,
+                    ing.report.lines as u64,
+                    Some(stamp.modified),
+                    None,
+                )
             } else {
                 let (sha256, bytes, text_lines) =
                     hashed.unwrap_or_else(|| crate::audit::hash_file(path))?;
@@ -209,14 +208,15 @@ pub fn run(mut config: RunConfig) -> Result<RunResult> {
                     crate::ingest::Format::DelimitedText | crate::ingest::Format::Sie => text_lines,
                     _ => ing.report.lines as u64,
                 };
-                crate::audit::FileAudit {
-                    file: ing.report.file.clone(),
-                    sha256,
-                    bytes,
-                    lines,
-                    modified: None,
-                    etag: None,
-                }
+                (sha256, bytes, lines, None, None)
+            };
+            let audit = crate::audit::FileAudit {
+                file: ing.report.file.clone(),
+                sha256,
+                bytes,
+                lines,
+                modified,
+                etag,
             };
             Ok((*i, ing, audit))
         })
