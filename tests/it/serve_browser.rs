@@ -158,6 +158,21 @@ impl Browser {
         r["result"]["value"].clone()
     }
 
+    /// Evaluates JavaScript while the page may be navigating: None when Chromium answers that the document it ran
+    /// in went away ("Inspected target navigated or closed") or the script threw, so that a caller polls again.
+    fn try_eval(&mut self, js: &str) -> Option<Value> {
+        let r = self
+            .try_call(
+                "Runtime.evaluate",
+                json!({"expression": js, "returnByValue": true, "awaitPromise": true}),
+            )
+            .ok()?;
+        if r.get("exceptionDetails").is_some() {
+            return None;
+        }
+        Some(r["result"]["value"].clone())
+    }
+
     fn goto(&mut self, url: &str) {
         self.eval("window.__old = true");
         self.call("Page.navigate", json!({"url": url}));
@@ -171,16 +186,17 @@ impl Browser {
     fn wait_for(&mut self, cond: &str) {
         let t = Instant::now();
         loop {
-            let ok = self.eval(&format!(
+            // A page that navigates while this runs answers with an error, not a value: poll again.
+            let ok = self.try_eval(&format!(
                 "(function(){{try{{return !!({cond});}}catch(e){{return false;}}}})()"
             ));
-            if ok == json!(true) {
+            if ok == Some(json!(true)) {
                 return;
             }
             assert!(
                 t.elapsed() < Duration::from_secs(120),
-                "timed out waiting for {cond}; page: {}",
-                self.eval("location.href")
+                "timed out waiting for {cond}; page: {:?}",
+                self.try_eval("location.href")
             );
             std::thread::sleep(Duration::from_millis(100));
         }
@@ -189,10 +205,17 @@ impl Browser {
     /// Clicks an element and waits for the next page to be loaded.
     fn click_and_wait(&mut self, selector: &str) {
         self.eval("window.__old = true");
-        self.eval(&format!(
-            "document.querySelector({}).click()",
-            json!(selector)
-        ));
+        // The click may replace the document before Chromium answers; the wait below is what checks it happened.
+        let click = format!("document.querySelector({}).click()", json!(selector));
+        let answer = self.try_call(
+            "Runtime.evaluate",
+            json!({"expression": click, "returnByValue": true}),
+        );
+        if let Ok(r) = answer {
+            if let Some(e) = r.get("exceptionDetails") {
+                panic!("{click}: {e}");
+            }
+        }
         self.wait_for("window.__old === undefined && document.readyState === 'complete'");
     }
 
