@@ -70,6 +70,11 @@ for n in $LINES; do
     if [ "$PEERS" = 1 ]; then
       measure "duckdb" "$PY" benches/peers/duckdb_peer.py "$csv" 1510,1511 "$enc"
       measure "polars-python" "$PY" benches/peers/polars_peer.py "$csv" 1510,1511 "$enc"
+      if [ "$PARQUET" = 1 ]; then
+        # The peers on the same Parquet file itcost-parquet read (issue 11, item 6).
+        measure "duckdb-parquet" "$PY" benches/peers/duckdb_peer.py "$pq" 1510,1511
+        measure "polars-python-parquet" "$PY" benches/peers/polars_peer.py "$pq" 1510,1511
+      fi
     fi
   done
 done

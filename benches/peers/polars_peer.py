@@ -4,8 +4,10 @@ Same work as duckdb_peer.py, with the suspects. Polars reads only UTF-8, so a Wi
 encoding="utf8-lossy" (accented letters become U+FFFD; the keywords used here are ASCII, numbers unaffected).
 
     python polars_peer.py LEDGER.csv 1510,1511 [utf-8|latin-1]
+    python polars_peer.py LEDGER.parquet 1510,1511       # its copy by `itcost convert` (a file or a dataset)
 """
 import json
+import os
 import sys
 
 import polars as pl
@@ -13,14 +15,24 @@ import polars as pl
 from suspect_keywords import suspect_regex
 
 path, central = sys.argv[1], sys.argv[2].split(",")
-df = pl.scan_csv(path, separator=";", encoding="utf8-lossy", infer_schema=False)
+if path.endswith(".parquet") or os.path.isdir(path):
+    # itcost's canonical Parquet: the same columns under the export's names, the amount in öre.
+    glob = path if path.endswith(".parquet") else f"{path}/**/*.parquet"
+    df = pl.scan_parquet(glob).select(
+        pl.col("account").alias("Konto"), pl.col("account_text").alias("Kontotext"),
+        pl.col("cost_centre").alias("Ansvar"), pl.col("counterpart").alias("Motpart"),
+        pl.col("supplier").alias("Leverantör"), pl.col("text").alias("Text"), pl.col("amount_ore"),
+    )
+    amount = pl.col("amount_ore").cast(pl.Decimal(18, 0)) * pl.lit(0.01).cast(pl.Decimal(3, 2))
+else:
+    df = pl.scan_csv(path, separator=";", encoding="utf8-lossy", infer_schema=False)
+    amount = (
+        pl.col("Belopp").str.replace_all(" ", "").str.replace_all("\u00a0", "").str.replace(",", ".")
+        .cast(pl.Decimal(18, 2))
+    )
 suspect_re = suspect_regex()
 # "Leverantör" reads as "Leverant\ufffdr" from a Windows-1252 file.
 SUPPLIER = next(c for c in df.collect_schema().names() if c.startswith("Leverant"))
-amount = (
-    pl.col("Belopp").str.replace_all(" ", "").str.replace_all("\u00a0", "").str.replace(",", ".")
-    .cast(pl.Decimal(18, 2))
-)
 text = pl.col("Kontotext").str.to_lowercase()
 acc = pl.col("Konto")
 scope = (
