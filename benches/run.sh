@@ -5,6 +5,7 @@
 #   LINES="1000000" RUNS=3 bash benches/run.sh
 #   TEXTS="unique" bash benches/run.sh          # only the ledgers whose every line text is distinct
 #   PEERS=0 bash benches/run.sh                 # itcost and the floor only
+#   ITCOST=path/itcost FLOOR=path/floor bash benches/run.sh   # prebuilt binaries, nothing built
 #
 # Installs the peers into a virtualenv under target/ (never committed). Reports wall time, CPU time and peak
 # memory (GNU time) per tool as the median of RUNS runs, the ratio itcost / peer, and the I/O floor
@@ -22,9 +23,14 @@ PARQUET="${PARQUET:-1}"
 DATA="${DATA:-bench-data}"
 VENV="${VENV:-target/bench-venv}"
 mkdir -p "$DATA"
-cargo build --release -q --bin itcost --example floor
-BIN="$CARGO_TARGET_DIR/release/itcost"
-FLOOR="$CARGO_TARGET_DIR/release/examples/floor"
+# ITCOST and FLOOR name prebuilt binaries (a release itcost and examples/floor); else they are built here.
+if [ -n "${ITCOST:-}" ]; then
+  BIN="$ITCOST"; FLOOR="${FLOOR:?with ITCOST, set FLOOR to a built examples/floor}"
+else
+  cargo build --release -q --bin itcost --example floor
+  BIN="$CARGO_TARGET_DIR/release/itcost"
+  FLOOR="$CARGO_TARGET_DIR/release/examples/floor"
+fi
 if [ "$PEERS" = 1 ] && [ ! -x "$VENV/bin/python" ]; then
   python3 -m venv "$VENV"
   "$VENV/bin/pip" install -q duckdb==2.0.1 polars

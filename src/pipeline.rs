@@ -182,7 +182,8 @@ pub fn run(mut config: RunConfig) -> Result<RunResult> {
             let (sha256, bytes, lines, modified, etag) = if in_store {
                 // An object is named by its URL, size, last modification and ETag: its bytes never reach the
                 // client (the engine reads them), so there is no SHA-256.
-                let o = crate::engine::store::audit_of(&path.to_string_lossy())?;
+                let o =
+                    crate::engine::store::audit_of(&path.to_string_lossy(), &ing.report.objects);
                 (
                     String::new(),
                     o.bytes,

@@ -38,6 +38,7 @@ use datafusion::functions::expr_fn::{
 };
 use datafusion::functions_aggregate::expr_fn::{count, max, min, sum};
 use datafusion::prelude::*;
+use futures::StreamExt;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -124,8 +125,16 @@ pub fn sum_files(
         sums.keep_vouchers = opts.vouchers;
         let mut sum_ore = 0i64;
         let mut stamp: (Option<String>, Option<i32>) = (None, None);
-        for path in files {
-            let file = FileSums::of(&ctx, engine, path, opts).await?;
+        // Two files of one input in flight (a dataset given as one path), taken in order: while this thread turns
+        // one file's answer into keys (the client's share of the work), the engine's threads already sum the next
+        // file. The keys still reach the run's table file by file, in the order of `files`. (A run's inputs are
+        // read in parallel by the pipeline already, one per core.)
+        let ctx = &ctx;
+        let mut each = futures::stream::iter(files.iter())
+            .map(|path| async move { (path, FileSums::of(ctx, engine, path, opts).await) })
+            .buffered(2);
+        while let Some((path, file)) = each.next().await {
+            let file = file?;
             sum_ore = sum_ore.checked_add(file.sum_ore).ok_or_else(|| {
                 Error::input(format!("{shown}: the sum of the amounts overflows"))
             })?;
@@ -145,18 +154,55 @@ pub fn sum_files(
 
 /// One key row of the engine's answer.
 struct KeyRow {
-    /// The coded values, trimmed (as the local reader trims them).
-    coded: [String; CODED],
-    /// The coded values as the file holds them (what the engine grouped by).
+    /// The coded values as the file holds them (what the engine grouped by); [`KeyRow::coded`] trims them.
     raw: [String; CODED],
     sig: Vec<u8>,
-    /// The line text (only in the per-text rows of the keys that keep their texts).
+    /// The line text as written (only in the per-text rows of the keys that keep their texts).
     text: String,
     sum: i64,
     lines: u64,
     first_line: u32,
     /// Whether the key keeps a sum per distinct text (the plan asked once, on the client).
     keeps: bool,
+}
+
+impl KeyRow {
+    /// The coded values, trimmed as the local reader trims them (`str::trim`).
+    fn coded(&self) -> [&str; CODED] {
+        std::array::from_fn(|i| self.raw[i].trim())
+    }
+
+    /// The line text, trimmed.
+    fn text(&self) -> &str {
+        self.text.trim()
+    }
+}
+
+/// Each query's wall time on stderr when `ITCOST_TRACE` is set (as the pipeline's stage trace): where a file's
+/// time goes between the engine and the client.
+struct QueryTrace {
+    shown: Option<String>,
+    last: std::time::Instant,
+}
+
+impl QueryTrace {
+    fn new(shown: &str) -> QueryTrace {
+        QueryTrace {
+            shown: std::env::var_os("ITCOST_TRACE").map(|_| shown.to_string()),
+            last: std::time::Instant::now(),
+        }
+    }
+
+    fn mark(&mut self, step: &str) {
+        if let Some(shown) = &self.shown {
+            let now = std::time::Instant::now();
+            eprintln!(
+                "itcost: trace: {shown}: {step} {:.3} s",
+                (now - self.last).as_secs_f64()
+            );
+            self.last = now;
+        }
+    }
 }
 
 /// What the engine computed for one file.
@@ -176,6 +222,7 @@ impl FileSums {
         opts: &ReadOptions,
     ) -> Result<FileSums> {
         let shown = path.display().to_string();
+        let mut trace = QueryTrace::new(&shown);
         let fail = |doing: &str, e: &dyn std::fmt::Display| {
             engine_error(engine, &format!("{doing} {shown}"), e)
         };
@@ -286,6 +333,7 @@ impl FileSums {
             .collect()
             .await
             .map_err(|e| fail("summing", &e))?;
+        trace.mark("keys");
         let mut keys = key_rows(&batches, words, false, &shown)?;
         let mut sum_ore = 0i64;
         for k in &keys {
@@ -300,17 +348,15 @@ impl FileSums {
             .plan
             .as_ref()
             .and_then(|p: &KeyPlan| p.keep_texts.clone());
-        // The plan is asked once per key, here; the answer travels with the key into the run's table.
-        let mut decided: std::collections::HashMap<String, bool> = std::collections::HashMap::new();
+        // The plan is asked once per key, here (it remembers its answers per coded value); the answer travels with
+        // the key into the run's table.
         for k in &mut keys {
-            let id = key_string(&k.coded, &words_of(&k.sig, words));
-            k.keeps = *decided.entry(id).or_insert_with(|| {
-                keep.as_ref().is_some_and(|kt| {
-                    let coded: [&str; CODED] = std::array::from_fn(|i| k.coded[i].as_str());
-                    kt.keeps_texts(&coded, &k.sig)
-                })
-            });
+            let keeps = keep
+                .as_ref()
+                .is_some_and(|kt| kt.keeps_texts(&k.coded(), &k.sig));
+            k.keeps = keeps;
         }
+        trace.mark("client: key rows and plan");
         if keys.iter().any(|k| k.keeps) {
             let kept: Vec<&KeyRow> = keys.iter().filter(|k| k.keeps).collect();
             // Cheap filters on single coded values first (the account, the supplier, the cost centre): DataFusion
@@ -353,16 +399,20 @@ impl FileSums {
             keys.retain(|k| !k.keeps);
             keys.extend(per_text);
         }
+        trace.mark("suspect keys' texts");
         // In the order of first lines (then values): the order the local reader's table has.
-        keys.sort_by(|a, b| {
-            (a.first_line, &a.coded, &a.sig, &a.text).cmp(&(
-                b.first_line,
-                &b.coded,
-                &b.sig,
-                &b.text,
-            ))
+        // Sorted as indices, then moved once: a key row is ~250 bytes, which a sort would move many times.
+        let mut order: Vec<usize> = (0..keys.len()).collect();
+        order.sort_unstable_by(|&a, &b| {
+            let (a, b) = (&keys[a], &keys[b]);
+            a.first_line
+                .cmp(&b.first_line)
+                .then_with(|| (a.coded(), &a.sig, a.text()).cmp(&(b.coded(), &b.sig, b.text())))
         });
+        let mut slots: Vec<Option<KeyRow>> = keys.into_iter().map(Some).collect();
+        let keys: Vec<KeyRow> = order.into_iter().filter_map(|i| slots[i].take()).collect();
 
+        trace.mark("client: sort");
         let periods = periods(&rows_of(&table, has("period"), has("date"))?)
             .await
             .map_err(|e| fail("counting the months of", &e))?;
@@ -384,6 +434,7 @@ impl FileSums {
         } else {
             Vec::new()
         };
+        trace.mark("months, stamp, vouchers");
         Ok(FileSums {
             keys,
             periods,
@@ -396,10 +447,9 @@ impl FileSums {
     /// Adds the file's keys, months and vouchers to the run's sums.
     fn add_to(&self, sums: &mut KeySums) {
         for k in &self.keys {
-            let coded: [&str; CODED] = std::array::from_fn(|i| k.coded[i].as_str());
             sums.add_summed(
-                &coded,
-                &k.text,
+                &k.coded(),
+                k.text(),
                 &k.sig,
                 k.first_line,
                 k.sum,
@@ -595,22 +645,38 @@ fn int64(c: &ArrayRef) -> datafusion::error::Result<datafusion::arrow::array::In
 fn strings(batches: &[RecordBatch], i: usize) -> Result<Vec<String>> {
     let mut out = Vec::new();
     for b in batches {
-        let c = cast(b.column(i), &DataType::Utf8)
-            .map_err(|e| Error::internal(format!("the engine's answer: {e}")))?;
-        let s = c.as_string::<i32>();
-        for r in 0..s.len() {
-            out.push(if s.is_null(r) {
-                String::new()
-            } else {
-                s.value(r).to_string()
-            });
-        }
+        let c = text_column(b, i)?;
+        out.extend((0..c.len()).map(|r| text_at(&c, r).to_string()));
     }
     Ok(out)
 }
 
+/// Column `i` of a batch as a string array the client can read in place: as it came (`Utf8View`, `Utf8`,
+/// `LargeUtf8`), else cast to `Utf8`.
+fn text_column(b: &RecordBatch, i: usize) -> Result<ArrayRef> {
+    let c = b.column(i);
+    match c.data_type() {
+        DataType::Utf8View | DataType::Utf8 | DataType::LargeUtf8 => Ok(c.clone()),
+        _ => cast(c, &DataType::Utf8)
+            .map_err(|e| Error::internal(format!("the engine's answer: {e}"))),
+    }
+}
+
+/// Row `r` of a [`text_column`] ("" for null).
+fn text_at(c: &ArrayRef, r: usize) -> &str {
+    if c.is_null(r) {
+        return "";
+    }
+    match c.data_type() {
+        DataType::Utf8View => c.as_string_view().value(r),
+        DataType::LargeUtf8 => c.as_string::<i64>().value(r),
+        _ => c.as_string::<i32>().value(r),
+    }
+}
+
 /// The key rows of an aggregate's answer (columns: k0…k6, w0…, [text_t], sum, n, n_amount, first_line,
-/// max_abs), with the overflow guard and the missing-amount check.
+/// max_abs), with the overflow guard and the missing-amount check. The strings are read in place from the
+/// engine's arrays and copied once, into the key row.
 fn key_rows(
     batches: &[RecordBatch],
     words: usize,
@@ -620,11 +686,11 @@ fn key_rows(
     let bad = |e: datafusion::arrow::error::ArrowError| {
         Error::internal(format!("{shown}: the engine's answer: {e}"))
     };
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(batches.iter().map(|b| b.num_rows()).sum());
     for b in batches {
         let n_rows = b.num_rows();
-        let coded: Vec<Vec<String>> = (0..CODED)
-            .map(|i| strings(std::slice::from_ref(b), i))
+        let coded: Vec<ArrayRef> = (0..CODED)
+            .map(|i| text_column(b, i))
             .collect::<Result<_>>()?;
         let ws: Vec<_> = (0..words)
             .map(|j| int64(b.column(CODED + j)))
@@ -633,9 +699,9 @@ fn key_rows(
         let mut at = CODED + words;
         let texts = if with_text {
             at += 1;
-            strings(std::slice::from_ref(b), at - 1)?
+            Some(text_column(b, at - 1)?)
         } else {
-            vec![String::new(); n_rows]
+            None
         };
         let col_i64 = |i: usize| -> Result<datafusion::arrow::array::Int64Array> {
             let c = cast(b.column(i), &DataType::Int64).map_err(bad)?;
@@ -648,9 +714,8 @@ fn key_rows(
             col_i64(at + 3)?,
             col_i64(at + 4)?,
         );
+        let mut wv: Vec<i64> = vec![0; words];
         for r in 0..n_rows {
-            let raw: [String; CODED] = std::array::from_fn(|i| coded[i][r].clone());
-            let key: [String; CODED] = std::array::from_fn(|i| raw[i].trim().to_string());
             let n = ns.value(r).max(0) as u64;
             if n_amounts.value(r) != ns.value(r) {
                 return Err(Error::input(format!(
@@ -664,17 +729,21 @@ fn key_rows(
                 return Err(Error::input(format!(
                     "{shown}: the lines of account {} cost centre {} could overflow a 64-bit sum of öre \
                      ({n} lines, largest amount {} öre); split the ledger",
-                    key[0],
-                    key[2],
+                    text_at(&coded[0], r).trim(),
+                    text_at(&coded[2], r).trim(),
                     max_abs.value(r)
                 )));
             }
-            let wv: Vec<i64> = ws.iter().map(|w| w.value(r)).collect();
+            for (v, w) in wv.iter_mut().zip(&ws) {
+                *v = w.value(r);
+            }
             out.push(KeyRow {
-                coded: key,
-                raw,
+                raw: std::array::from_fn(|i| text_at(&coded[i], r).to_string()),
                 sig: sig_of_words(&wv),
-                text: texts[r].trim().to_string(),
+                text: texts
+                    .as_ref()
+                    .map(|t| text_at(t, r).to_string())
+                    .unwrap_or_default(),
                 sum: sums.value(r),
                 lines: n,
                 first_line: u32::try_from(firsts.value(r)).unwrap_or(0),
@@ -687,7 +756,7 @@ fn key_rows(
 
 /// The error the local reader gives for a line without an account code (a total row or a repeated header).
 fn account_check(shown: &str, k: &KeyRow) -> Result<()> {
-    let account = &k.coded[0];
+    let account = k.raw[0].trim();
     if account.bytes().any(|b| b.is_ascii_digit()) {
         return Ok(());
     }

@@ -281,21 +281,22 @@ pub fn engine_url(url: &str) -> String {
 
 /// The audit trail's entry of a ledger URL: the object's own when it names one; for a prefix (every `.parquet`
 /// object under it), the objects' summed size, the latest modification and, as `etag`, the SHA-256 of the lines
-/// `ETAG  relative/key` in key order (as a directory's files are hashed, [`crate::audit::hash_file`]).
-pub fn audit_of(url: &str) -> Result<ObjectInfo> {
-    let objects = parquet_objects(url)?;
+/// `ETAG  relative/key` in key order (as a directory's files are hashed, [`crate::audit::hash_file`]). `objects`
+/// are those ingest listed under `url` and read ([`crate::ingest::IngestReport`]'s `objects`): the store is not
+/// asked again.
+pub fn audit_of(url: &str, objects: &[ObjectInfo]) -> ObjectInfo {
     if url.ends_with(".parquet") || (objects.len() == 1 && objects[0].url == url) {
         if let Some(o) = objects.first() {
-            return Ok(o.clone());
+            return o.clone();
         }
     }
     let base = format!("{}/", url.trim_end_matches('/'));
     let mut list = String::new();
-    for o in &objects {
+    for o in objects {
         let rel = o.url.strip_prefix(&base).unwrap_or(&o.url);
         list.push_str(&format!("{}  {rel}\n", o.etag));
     }
-    Ok(ObjectInfo {
+    ObjectInfo {
         url: url.to_string(),
         bytes: objects.iter().map(|o| o.bytes).sum(),
         modified: objects
@@ -304,7 +305,7 @@ pub fn audit_of(url: &str) -> Result<ObjectInfo> {
             .max()
             .unwrap_or_default(),
         etag: crate::audit::sha256_hex(list.as_bytes()),
-    })
+    }
 }
 
 /// An object-store registry for DataFusion sessions: the S3 store of any bucket an `s3://` URL names, made on

@@ -178,6 +178,9 @@ pub struct IngestReport {
     pub municipality: String,
     /// Year stamped on the lines, if known.
     pub year: Option<i32>,
+    /// The objects read, for a ledger in an object store (`s3://…`): what the client listed before the engine
+    /// read them, and what the audit trail names (their bytes never reach the client). Empty for a file.
+    pub objects: Vec<crate::engine::store::ObjectInfo>,
 }
 
 impl IngestReport {
@@ -199,6 +202,7 @@ impl IngestReport {
             vouchers: None,
             municipality: String::new(),
             year: None,
+            objects: Vec::new(),
         }
     }
 }

@@ -178,7 +178,9 @@ pub fn read_objects(path: &Path, opts: &ReadOptions) -> Result<Ingested> {
     } else {
         "an object-store prefix: read as a (Hive-partitioned) Parquet dataset".to_string()
     };
-    read_on_engine(path, &files, opts, detected_by, &opened)
+    let mut read = read_on_engine(path, &files, opts, detected_by, &opened)?;
+    read.report.objects = objects;
+    Ok(read)
 }
 
 /// Reads canonical Parquet ledgers as sums per key on a distributed engine (issue 15): DataFusion in this
