@@ -208,6 +208,8 @@ impl QueryTrace {
 /// What the engine computed for one file.
 struct FileSums {
     keys: Vec<KeyRow>,
+    /// The keys in the order of their first lines (then values): indices into `keys`.
+    order: Vec<usize>,
     periods: Vec<(i32, u64)>,
     vouchers: Vec<String>,
     sum_ore: i64,
@@ -401,7 +403,7 @@ impl FileSums {
         }
         trace.mark("suspect keys' texts");
         // In the order of first lines (then values): the order the local reader's table has.
-        // Sorted as indices, then moved once: a key row is ~250 bytes, which a sort would move many times.
+        // Sorted as indices (a key row is ~250 bytes, which a sort would move many times); `add_to` follows them.
         let mut order: Vec<usize> = (0..keys.len()).collect();
         order.sort_unstable_by(|&a, &b| {
             let (a, b) = (&keys[a], &keys[b]);
@@ -409,8 +411,6 @@ impl FileSums {
                 .cmp(&b.first_line)
                 .then_with(|| (a.coded(), &a.sig, a.text()).cmp(&(b.coded(), &b.sig, b.text())))
         });
-        let mut slots: Vec<Option<KeyRow>> = keys.into_iter().map(Some).collect();
-        let keys: Vec<KeyRow> = order.into_iter().filter_map(|i| slots[i].take()).collect();
 
         trace.mark("client: sort");
         let periods = periods(&rows_of(&table, has("period"), has("date"))?)
@@ -437,6 +437,7 @@ impl FileSums {
         trace.mark("months, stamp, vouchers");
         Ok(FileSums {
             keys,
+            order,
             periods,
             vouchers,
             sum_ore,
@@ -446,7 +447,7 @@ impl FileSums {
 
     /// Adds the file's keys, months and vouchers to the run's sums.
     fn add_to(&self, sums: &mut KeySums) {
-        for k in &self.keys {
+        for k in self.order.iter().filter_map(|&i| self.keys.get(i)) {
             sums.add_summed(
                 &k.coded(),
                 k.text(),
