@@ -79,8 +79,40 @@ fn s3_session(config: SessionConfig) -> datafusion::common::Result<SessionState>
         .build())
 }
 
+/// Ballista's own log lines (its `log` macros) on stderr, at the level `RUST_LOG` names (`error`, `warn`, `info`,
+/// `debug`, `trace` or `off`; `warn` when unset): an executor lost, a task retried, a job failed. A hand-written
+/// logger of a few lines, because no logging crate is otherwise in the build.
+struct Stderr;
+
+impl log::Log for Stderr {
+    fn enabled(&self, m: &log::Metadata) -> bool {
+        m.level() <= log::max_level()
+    }
+
+    fn log(&self, r: &log::Record) {
+        if self.enabled(r.metadata()) {
+            eprintln!("{} {} {}", r.level(), r.target(), r.args());
+        }
+    }
+
+    fn flush(&self) {}
+}
+
+/// Installs [`Stderr`] at the level of `RUST_LOG`.
+fn log_to_stderr() {
+    static LOGGER: Stderr = Stderr;
+    let level = std::env::var("RUST_LOG")
+        .ok()
+        .and_then(|v| v.trim().parse::<log::LevelFilter>().ok())
+        .unwrap_or(log::LevelFilter::Warn);
+    if log::set_logger(&LOGGER).is_ok() {
+        log::set_max_level(level);
+    }
+}
+
 fn main() {
     let cli = Cli::parse();
+    log_to_stderr();
     let rt = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -81,9 +81,18 @@ pub async fn session(engine: &Engine) -> Result<SessionContext> {
     match engine {
         Engine::Ballista(url) => {
             use ballista::prelude::{SessionConfigExt, SessionContextExt};
+            // Ballista's static planner, not its adaptive one (on by default in Ballista 55): the adaptive path
+            // does not recover from a lost executor (apache/datafusion-ballista#1986, #2150): a job whose
+            // executor died mid-stage stayed "running" for ever in our tests, where the static path reruns the
+            // lost tasks. A plan of itcost is one aggregation per file: adaptive planning has nothing to choose.
+            // The client polls for each job's state (pull mode) rather than waiting for the scheduler's pushed
+            // updates: it then knows the job's id from the moment the job is accepted, and can cancel a job that
+            // outlives [`time_limit`] (a pushed id arrives only with the job's first update).
             let config = SessionConfig::new_with_ballista()
                 .with_target_partitions(target_partitions())
-                .with_batch_size(BATCH_ROWS);
+                .with_batch_size(BATCH_ROWS)
+                .set_str("ballista.planner.adaptive.enabled", "false")
+                .set_str("ballista.client.pull", "true");
             let state = SessionStateBuilder::new()
                 .with_config(config)
                 .with_default_features()
@@ -107,6 +116,112 @@ pub fn engine_error(engine: &Engine, doing: &str, e: &dyn std::fmt::Display) -> 
         _ => "DataFusion".to_string(),
     };
     Error::input(format!("{at}, {doing}: {e}"))
+}
+
+/// The longest wait for one query's answer from a Ballista cluster: `ITCOST_ENGINE_TIMEOUT` seconds, 1 800 (half
+/// an hour) when unset. A backstop, not a tuning knob: one query sums one file (a municipality-year, 1–5 million
+/// lines: seconds on one executor), so an answer that takes half an hour is a cluster that will not answer (a
+/// job left waiting for an executor that died, docs/cluster.md).
+pub fn time_limit() -> std::time::Duration {
+    let secs = std::env::var("ITCOST_ENGINE_TIMEOUT")
+        .ok()
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .filter(|&s| s > 0)
+        .unwrap_or(1800);
+    std::time::Duration::from_secs(secs)
+}
+
+/// Times a query is submitted to a Ballista cluster when its answer was lost with an executor.
+const TRIES: usize = 3;
+
+/// A query's batches. On a Ballista cluster:
+/// - the wait is bounded by [`time_limit`]: past it the job is cancelled at the scheduler and the query fails
+///   saying so, so that a run never waits for ever and leaves no job behind;
+/// - a job whose answer was lost with an executor ([`answer_lost`]: Ballista reruns lost work inside a job, but
+///   not the final results the client reads from an executor) is submitted again, at most [`TRIES`] times in
+///   all, within the same time limit. The answer is the same whichever executor computes it.
+async fn answer(df: DataFrame, engine: &Engine) -> datafusion::error::Result<Vec<RecordBatch>> {
+    let Engine::Ballista(url) = engine else {
+        return df.collect().await;
+    };
+    let limit = time_limit();
+    let deadline = tokio::time::Instant::now() + limit;
+    let mut tries = 0;
+    loop {
+        tries += 1;
+        match answer_by(df.clone(), url, deadline, limit).await {
+            Err(e) if tries < TRIES && answer_lost(&e) => continue,
+            done => return done,
+        }
+    }
+}
+
+/// Whether a Ballista query failed because an executor it read from was gone: the client could not connect to
+/// it for the job's results, or a stage could not fetch another's shuffle output (Ballista's own messages).
+fn answer_lost(e: &datafusion::error::DataFusionError) -> bool {
+    let m = e.to_string();
+    m.contains("Error connecting to Ballista scheduler or executor")
+        || m.contains("Shuffle fetch partition error")
+}
+
+/// One submission of a query to the Ballista cluster at `url`, answered by `deadline` (the job is cancelled
+/// otherwise; `limit` is the whole wait, named in the message).
+async fn answer_by(
+    df: DataFrame,
+    url: &str,
+    deadline: tokio::time::Instant,
+    limit: std::time::Duration,
+) -> datafusion::error::Result<Vec<RecordBatch>> {
+    let task = std::sync::Arc::new(df.task_ctx());
+    let plan = df.create_physical_plan().await?;
+    let run = datafusion::physical_plan::collect(std::sync::Arc::clone(&plan), task);
+    match tokio::time::timeout_at(deadline, run).await {
+        Ok(done) => done,
+        Err(_) => {
+            let job = plan
+                .downcast_ref::<ballista_core::execution_plans::DistributedQueryExec<
+                    datafusion_proto::protobuf::LogicalPlanNode,
+                >>()
+                .and_then(|d| d.job_id());
+            let fate = match job {
+                Some(id) => match cancel(url, id.as_str()).await {
+                    true => format!("job {id} was cancelled"),
+                    false => {
+                        format!("job {id} could not be cancelled: the scheduler did not answer")
+                    }
+                },
+                None => "the job was never accepted by the scheduler".to_string(),
+            };
+            Err(datafusion::error::DataFusionError::Execution(format!(
+                "no answer within {} s (ITCOST_ENGINE_TIMEOUT); {fate}. The scheduler's log says why: an \
+                 executor lost during the job is the usual cause",
+                limit.as_secs()
+            )))
+        }
+    }
+}
+
+/// Asks the scheduler at `url` (`ballista://HOST:PORT`) to cancel a job; false when it did not answer within 10 s.
+async fn cancel(url: &str, job: &str) -> bool {
+    use ballista_core::serde::protobuf::{
+        scheduler_grpc_client::SchedulerGrpcClient, CancelJobParams,
+    };
+    let addr = url.replacen("ballista://", "http://", 1);
+    let asked = async {
+        let mut client = SchedulerGrpcClient::connect(addr).await.ok()?;
+        let params = CancelJobParams {
+            job_id: job.to_string(),
+        };
+        client
+            .cancel_job(params)
+            .await
+            .ok()
+            .map(|r| r.into_inner().cancelled)
+    };
+    matches!(
+        tokio::time::timeout(std::time::Duration::from_secs(10), asked).await,
+        Ok(Some(true))
+    )
 }
 
 /// Sums canonical Parquet ledgers per key on `engine` (see the module doc); `shown` names the input in messages.
@@ -328,11 +443,11 @@ impl FileSums {
             min(col("line")).alias("first_line"),
             max(datafusion::functions::math::expr_fn::abs(col("amount"))).alias("max_abs"),
         ];
-        let batches = rows
+        let summed = rows
             .clone()
             .aggregate(group.clone(), aggs.clone())
-            .map_err(|e| fail("planning", &e))?
-            .collect()
+            .map_err(|e| fail("planning", &e))?;
+        let batches = answer(summed, engine)
             .await
             .map_err(|e| fail("summing", &e))?;
         trace.mark("keys");
@@ -383,7 +498,7 @@ impl FileSums {
             let list: Vec<Expr> = list.iter().map(|s| lit(s.as_str())).collect();
             let mut by_text = group.clone();
             by_text.push(col("text_t"));
-            let batches = rows
+            let per_text = rows
                 .clone()
                 .filter(
                     one_of(0)
@@ -393,8 +508,8 @@ impl FileSums {
                 )
                 .map_err(|e| fail("planning", &e))?
                 .aggregate(by_text, aggs)
-                .map_err(|e| fail("planning", &e))?
-                .collect()
+                .map_err(|e| fail("planning", &e))?;
+            let batches = answer(per_text, engine)
                 .await
                 .map_err(|e| fail("summing the suspect keys' texts of", &e))?;
             let per_text = key_rows(&batches, words, true, &shown)?;
@@ -413,21 +528,21 @@ impl FileSums {
         });
 
         trace.mark("client: sort");
-        let periods = periods(&rows_of(&table, has("period"), has("date"))?)
+        let periods = periods(&rows_of(&table, has("period"), has("date"))?, engine)
             .await
             .map_err(|e| fail("counting the months of", &e))?;
-        let stamp = stamp(&table, has("municipality"), has("year"))
+        let stamp = stamp(&table, has("municipality"), has("year"), engine)
             .await
             .map_err(|e| fail("reading the municipality and year of", &e))?;
         let vouchers = if opts.vouchers && has("voucher") {
             let v = trimmed("voucher").alias("v");
-            let b = table
+            let distinct = table
                 .clone()
                 .select(vec![v])
                 .and_then(|d| d.filter(col("v").not_eq(lit(""))))
                 .and_then(|d| d.distinct())
-                .map_err(|e| fail("planning", &e))?
-                .collect()
+                .map_err(|e| fail("planning", &e))?;
+            let b = answer(distinct, engine)
                 .await
                 .map_err(|e| fail("reading the vouchers of", &e))?;
             strings(&b, 0)?
@@ -491,13 +606,12 @@ fn rows_of(table: &DataFrame, has_period: bool, has_date: bool) -> Result<DataFr
 }
 
 /// Lines per period.
-async fn periods(rows: &DataFrame) -> datafusion::error::Result<Vec<(i32, u64)>> {
-    let b = rows
+async fn periods(rows: &DataFrame, engine: &Engine) -> datafusion::error::Result<Vec<(i32, u64)>> {
+    let per_month = rows
         .clone()
         .filter(col("p").is_not_null())?
-        .aggregate(vec![col("p")], vec![count(lit(1i64)).alias("n")])?
-        .collect()
-        .await?;
+        .aggregate(vec![col("p")], vec![count(lit(1i64)).alias("n")])?;
+    let b = answer(per_month, engine).await?;
     let mut out = Vec::new();
     for batch in &b {
         let p = int64(batch.column(0))?;
@@ -515,17 +629,17 @@ async fn stamp(
     table: &DataFrame,
     has_muni: bool,
     has_year: bool,
+    engine: &Engine,
 ) -> datafusion::error::Result<(Option<String>, Option<i32>)> {
     let mut muni = None;
     if has_muni {
         let m = btrim(vec![col("municipality"), lit(WHITE_SPACE)]).alias("m");
-        let b = table
+        let first = table
             .clone()
             .select(vec![m])?
             .filter(col("m").is_not_null().and(col("m").not_eq(lit(""))))?
-            .limit(0, Some(1))?
-            .collect()
-            .await?;
+            .limit(0, Some(1))?;
+        let b = answer(first, engine).await?;
         for batch in &b {
             let c = cast(batch.column(0), &DataType::Utf8)?;
             let s = c.as_string::<i32>();
@@ -536,13 +650,12 @@ async fn stamp(
     }
     let mut year = None;
     if has_year {
-        let b = table
+        let first = table
             .clone()
             .select(vec![cast_expr(col("year"), DataType::Int64).alias("y")])?
             .filter(col("y").is_not_null())?
-            .limit(0, Some(1))?
-            .collect()
-            .await?;
+            .limit(0, Some(1))?;
+        let b = answer(first, engine).await?;
         for batch in &b {
             let y = int64(batch.column(0))?;
             if batch.num_rows() > 0 {

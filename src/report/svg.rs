@@ -188,25 +188,33 @@ pub fn bars(title: &str, rows: &[Bar], refs: &[RefLine]) -> String {
     }
     for (i, r) in refs.iter().enumerate() {
         let rx = x(r.value);
-        // Labels stack above the bars; right of the line when they fit there, else left of it (cut to fit).
+        // Labels stack above the bars: right of the line when they fit there, else left of it; a label too long
+        // for either side is shown whole across its line (within the chart), the line starting below it; only a
+        // label wider than the chart is cut (the full text in its title).
         let w = text_width(&r.label, 12.0);
         let right = WIDTH - rx - 6.0;
         let left = rx - 6.0;
-        let (tx, anchor, room) = if w <= right || right >= left {
+        let label_y = 14.0 + 16.0 * i as f64;
+        let mut line_top = 4.0 + 16.0 * i as f64;
+        let (tx, anchor, room) = if w <= right {
             (rx + 4.0, "start", right)
-        } else {
+        } else if w <= left {
             (rx - 4.0, "end", left)
+        } else if w <= WIDTH - 4.0 {
+            line_top = label_y + 4.0;
+            ((rx - w / 2.0).clamp(2.0, WIDTH - 2.0 - w), "start", w)
+        } else {
+            (2.0, "start", WIDTH - 4.0)
         };
         let _ = write!(
             s,
-            r##"<line x1="{rx:.2}" x2="{rx:.2}" y1="{}" y2="{}" stroke="#333" stroke-dasharray="4 3"/>"##,
-            4.0 + 16.0 * i as f64,
+            r##"<line x1="{rx:.2}" x2="{rx:.2}" y1="{line_top}" y2="{}" stroke="#333" stroke-dasharray="4 3"/>"##,
             h - 20.0,
         );
         label_text(
             &mut s,
             tx,
-            14.0 + 16.0 * i as f64,
+            label_y,
             &format!(r##" fill="#333" text-anchor="{anchor}""##),
             &r.label,
             room,
@@ -515,6 +523,11 @@ mod tests {
             }],
         );
         assert!(svg.contains(&format!("<title>{long}</title>")), "{svg}");
+        // The reference label fits the chart's width though on neither side of its line: shown whole.
+        assert!(
+            svg.contains(">Riksgenomsnitt 2021: 2,5 % av nettokostnaden på IT (som studien använde det)</text>"),
+            "{svg}"
+        );
     }
 
     #[test]

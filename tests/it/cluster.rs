@@ -21,7 +21,7 @@ pub struct Cluster {
     scheduler: Child,
     /// The executors, in start order.
     pub executors: Vec<Child>,
-    _work: tempfile::TempDir,
+    work: tempfile::TempDir,
 }
 
 fn free_port() -> u16 {
@@ -47,9 +47,14 @@ fn ballista(args: &[String], log: &Path, env: &[(&str, String)]) -> Child {
     let bin = assert_cmd::cargo::cargo_bin("itcost-ballista");
     let log = std::fs::File::create(log).expect("a log file");
     let mut cmd = Command::new(bin);
+    // Ballista's warnings in the logs (ITCOST_TEST_BALLISTA_LOG=info for every job and stage); `env` may set
+    // RUST_LOG itself.
     cmd.args(args)
+        .env(
+            "RUST_LOG",
+            std::env::var("ITCOST_TEST_BALLISTA_LOG").unwrap_or_else(|_| "warn".into()),
+        )
         .envs(env.iter().cloned())
-        .env("RUST_LOG", "warn")
         .stdout(Stdio::null())
         .stderr(log);
     // The child dies with the test process even when a test panics before the cluster is dropped.
@@ -70,6 +75,11 @@ impl Cluster {
 
     /// [`Cluster::start`] with environment variables for every process (an object store's `AWS_*`).
     pub fn start_with_env(env: &[(&str, String)]) -> Cluster {
+        Cluster::start_with(2, env)
+    }
+
+    /// A scheduler and `executors` executors, with `env` for every process.
+    fn start_with(executors_wanted: usize, env: &[(&str, String)]) -> Cluster {
         let work = temp_dir();
         let port = free_port();
         let scheduler = ballista(
@@ -85,7 +95,7 @@ impl Cluster {
         );
         wait_for_port(port, "the Ballista scheduler");
         let mut executors = Vec::new();
-        for i in 0..2 {
+        for i in 0..executors_wanted {
             let (flight, grpc) = (free_port(), free_port());
             let dir = work.path().join(format!("executor-{i}"));
             std::fs::create_dir_all(&dir).expect("a work directory");
@@ -116,8 +126,25 @@ impl Cluster {
             port,
             scheduler,
             executors,
-            _work: work,
+            work,
         }
+    }
+
+    /// The last lines of the scheduler's and executors' logs (Ballista's warnings), for a failure message.
+    pub fn logs(&self) -> String {
+        let mut out = String::new();
+        let mut names = vec!["scheduler.log".to_string()];
+        names.extend((0..self.executors.len()).map(|i| format!("executor-{i}.log")));
+        for name in names {
+            let text = std::fs::read_to_string(self.work.path().join(&name)).unwrap_or_default();
+            let lines: Vec<&str> = text.lines().collect();
+            out.push_str(&format!("--- {name} (last 40 lines)\n"));
+            for l in &lines[lines.len().saturating_sub(40)..] {
+                out.push_str(l);
+                out.push('\n');
+            }
+        }
+        out
     }
 
     /// The engine for this cluster.
@@ -289,12 +316,11 @@ fn distributed_engines_refuse_text_ledgers() {
     );
 }
 
-#[test]
-fn an_executor_killed_mid_run_completes_or_fails_cleanly() {
-    let dir = temp_dir();
-    let cfg = generated(dir.path(), 600_000, 4, 1);
-    let cfg = converted(cfg, &dir.path().join("dataset"));
-    // The converted config on disk, for a run as a child process.
+/// A generated ledger of `lines` lines over `munis` municipalities, converted to a dataset, and the run config
+/// naming its files written to `dir/dataset.toml` (for a run as a child process).
+fn dataset_config(dir: &Path, lines: usize, munis: usize) -> PathBuf {
+    let cfg = generated(dir, lines, munis, 1);
+    let cfg = converted(cfg, &dir.join("dataset"));
     let mut toml = String::from("title = \"Generated\"\n");
     for m in &cfg.municipalities {
         toml.push_str(&format!(
@@ -304,8 +330,58 @@ fn an_executor_killed_mid_run_completes_or_fails_cleanly() {
             m.ledgers[0].display()
         ));
     }
-    let config = dir.path().join("dataset.toml");
+    let config = dir.join("dataset.toml");
     std::fs::write(&config, toml).expect("config written");
+    config
+}
+
+/// Waits for a child `itcost run` at most `limit`: one that has not ended by then is killed and the test fails
+/// with `logs` (the cluster's), so that a hang never holds the suite.
+fn wait_bounded(
+    mut run: Child,
+    limit: Duration,
+    logs: impl Fn() -> String,
+) -> std::process::Output {
+    let waited = Instant::now();
+    loop {
+        match run.try_wait().expect("the run can be waited for") {
+            Some(_) => break,
+            None if waited.elapsed() > limit => {
+                let _ = run.kill();
+                let _ = run.wait();
+                panic!(
+                    "the run did not end within {} s\n{}",
+                    limit.as_secs(),
+                    logs()
+                );
+            }
+            None => std::thread::sleep(Duration::from_millis(200)),
+        }
+    }
+    run.wait_with_output().expect("the run ends")
+}
+
+/// `itcost run --config CONFIG --out OUT` on `cluster` as a child process (stderr piped), with
+/// `ITCOST_ENGINE_TIMEOUT` set to `limit_s`.
+fn spawn_run(cluster: &Cluster, config: &Path, out: &Path, limit_s: u64) -> Child {
+    Command::new(assert_cmd::cargo::cargo_bin("itcost"))
+        .env("ITCOST_ENGINE_TIMEOUT", limit_s.to_string())
+        .args(["run", "--quiet", "--engine"])
+        .arg(format!("ballista://localhost:{}", cluster.port))
+        .arg("--config")
+        .arg(config)
+        .arg("--out")
+        .arg(out)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("itcost run starts")
+}
+
+#[test]
+fn an_executor_killed_mid_run_completes_or_fails_cleanly() {
+    let dir = temp_dir();
+    let config = dataset_config(dir.path(), 600_000, 4);
     let (local, _) = run_on(
         &itcost::config::load(&config).expect("loads"),
         Engine::Local,
@@ -313,34 +389,16 @@ fn an_executor_killed_mid_run_completes_or_fails_cleanly() {
 
     let mut cluster = Cluster::start();
     let out = dir.path().join("out");
-    let bin = assert_cmd::cargo::cargo_bin("itcost");
-    let run = Command::new(bin)
-        .args([
-            "run",
-            "--quiet",
-            "--engine",
-            &format!("ballista://localhost:{}", cluster.port),
-        ])
-        .arg("--config")
-        .arg(&config)
-        .arg("--out")
-        .arg(&out)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("itcost run starts");
+    let run = spawn_run(&cluster, &config, &out, 120);
     std::thread::sleep(Duration::from_millis(1500));
     let victim = &mut cluster.executors[0];
     unsafe {
         libc::kill(victim.id() as i32, libc::SIGKILL);
     }
     let _ = victim.wait();
-    let waited = Instant::now();
-    let result = run.wait_with_output().expect("the run ends");
-    assert!(
-        waited.elapsed() < Duration::from_secs(300),
-        "the run must end after an executor died"
-    );
+    // Ballista's own recovery reruns the lost tasks after the executor's heartbeat times out (10 s here); the
+    // client's time limit (ITCOST_ENGINE_TIMEOUT, 120 s here) stops a job that would wait for ever.
+    let result = wait_bounded(run, Duration::from_secs(300), || cluster.logs());
     let stderr = String::from_utf8_lossy(&result.stderr);
     if result.status.success() {
         let json = std::fs::read_to_string(out.join("summary.json")).expect("summary.json written");
@@ -349,7 +407,9 @@ fn an_executor_killed_mid_run_completes_or_fails_cleanly() {
             local,
             "figures after the executor died"
         );
+        eprintln!("the run completed with the local figures after an executor died");
     } else {
+        eprintln!("the run failed cleanly after an executor died: {stderr}");
         assert!(
             stderr.contains("Ballista"),
             "the engine's message: {stderr}"
@@ -389,4 +449,39 @@ fn three_engines_agree_on_a_national_dataset_named_by_its_config() {
     assert_eq!(cfg.municipalities.len(), 24);
     let cluster = Cluster::start();
     assert_same("national dataset", &cfg, &cluster);
+}
+
+#[test]
+fn a_cluster_that_never_answers_is_given_up_after_the_time_limit_and_the_job_cancelled() {
+    // A scheduler without executors accepts the job and never runs it: the stand-in for any job that will not
+    // finish (docs/cluster.md). The run must stop after ITCOST_ENGINE_TIMEOUT, say so, cancel the job at the
+    // scheduler, exit non-zero and write no report.
+    let dir = temp_dir();
+    let config = dataset_config(dir.path(), 20_000, 1);
+    let cluster = Cluster::start_with(0, &[("RUST_LOG", "info".to_string())]);
+    let out = dir.path().join("out");
+    let started = Instant::now();
+    let run = spawn_run(&cluster, &config, &out, 4);
+    let result = wait_bounded(run, Duration::from_secs(120), || cluster.logs());
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert!(!result.status.success(), "a run without an answer fails");
+    assert!(
+        stderr.contains("the Ballista cluster at ballista://localhost:")
+            && stderr.contains("no answer within 4 s (ITCOST_ENGINE_TIMEOUT)")
+            && stderr.contains("was cancelled"),
+        "the message names the cluster, the limit and the cancelled job: {stderr}"
+    );
+    assert!(
+        started.elapsed() >= Duration::from_secs(4),
+        "not given up before the limit"
+    );
+    assert!(
+        !out.join("summary.json").exists() && !out.join("report.html").exists(),
+        "no report after a failed run"
+    );
+    let log = cluster.logs();
+    assert!(
+        log.contains("Received cancellation request for job"),
+        "the scheduler was asked to cancel the job: {log}"
+    );
 }
