@@ -43,8 +43,20 @@ pub(crate) fn wait_for_port(port: u16, what: &str) {
     }
 }
 
+/// The stock Ballista executor to run the cluster tests' executors with, instead of `itcost-ballista executor`:
+/// `ITCOST_TEST_EXECUTOR=$(which ballista-executor)` (from `cargo install --locked ballista-executor`), to check
+/// that stock executors run itcost's plans and read its S3 datasets (docs/cluster.md, "Tests").
+fn stock_executor() -> Option<PathBuf> {
+    std::env::var_os("ITCOST_TEST_EXECUTOR").map(PathBuf::from)
+}
+
 fn ballista(args: &[String], log: &Path, env: &[(&str, String)]) -> Child {
     let bin = assert_cmd::cargo::cargo_bin("itcost-ballista");
+    spawn_logged(&bin, args, log, env)
+}
+
+/// Starts `bin` with `args`, its stderr into `log`, Ballista's log level and `env` set.
+fn spawn_logged(bin: &Path, args: &[String], log: &Path, env: &[(&str, String)]) -> Child {
     let log = std::fs::File::create(log).expect("a log file");
     let mut cmd = Command::new(bin);
     // Ballista's warnings in the logs (ITCOST_TEST_BALLISTA_LOG=info for every job and stage); `env` may set
@@ -64,7 +76,65 @@ fn ballista(args: &[String], log: &Path, env: &[(&str, String)]) -> Child {
             Ok(())
         });
     }
-    cmd.spawn().expect("itcost-ballista starts")
+    cmd.spawn()
+        .unwrap_or_else(|e| panic!("{} starts: {e}", bin.display()))
+}
+
+/// One executor: `itcost-ballista executor`, or the stock `ballista-executor` ([`stock_executor`]) with the same
+/// settings under its own option names.
+fn executor(
+    scheduler: u16,
+    flight: u16,
+    grpc: u16,
+    dir: &Path,
+    log: &Path,
+    env: &[(&str, String)],
+) -> Child {
+    let s = |v: &str| v.to_string();
+    match stock_executor() {
+        Some(bin) => spawn_logged(
+            &bin,
+            &[
+                s("--scheduler-port"),
+                scheduler.to_string(),
+                s("--bind-host"),
+                s("127.0.0.1"),
+                s("--bind-port"),
+                flight.to_string(),
+                s("--bind-grpc-port"),
+                grpc.to_string(),
+                s("--bind-health-port"),
+                free_port().to_string(),
+                s("--work-dir"),
+                dir.display().to_string(),
+                s("--concurrent-tasks"),
+                s("2"),
+                s("--executor-heartbeat-interval-seconds"),
+                s("2"),
+            ],
+            log,
+            env,
+        ),
+        None => ballista(
+            &[
+                s("executor"),
+                s("--scheduler-port"),
+                scheduler.to_string(),
+                s("--port"),
+                flight.to_string(),
+                s("--grpc-port"),
+                grpc.to_string(),
+                s("--work-dir"),
+                dir.display().to_string(),
+                s("--concurrency"),
+                s("2"),
+                s("--heartbeat"),
+                s("2"),
+            ],
+            log,
+            env,
+        ),
+    }
 }
 
 impl Cluster {
@@ -99,22 +169,11 @@ impl Cluster {
             let (flight, grpc) = (free_port(), free_port());
             let dir = work.path().join(format!("executor-{i}"));
             std::fs::create_dir_all(&dir).expect("a work directory");
-            executors.push(ballista(
-                &[
-                    "executor".into(),
-                    "--scheduler-port".into(),
-                    port.to_string(),
-                    "--port".into(),
-                    flight.to_string(),
-                    "--grpc-port".into(),
-                    grpc.to_string(),
-                    "--work-dir".into(),
-                    dir.display().to_string(),
-                    "--concurrency".into(),
-                    "2".into(),
-                    "--heartbeat".into(),
-                    "2".into(),
-                ],
+            executors.push(executor(
+                port,
+                flight,
+                grpc,
+                &dir,
                 &work.path().join(format!("executor-{i}.log")),
                 env,
             ));
