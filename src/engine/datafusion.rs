@@ -40,7 +40,7 @@ use datafusion::functions_aggregate::expr_fn::{count, max, min, sum};
 use datafusion::prelude::*;
 use futures::StreamExt;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 /// Unicode white space (`char::is_whitespace`, what `str::trim` removes): the local reader trims every value.
 pub const WHITE_SPACE: &str =
@@ -122,7 +122,7 @@ pub fn engine_error(engine: &Engine, doing: &str, e: &dyn std::fmt::Display) -> 
 /// an hour) when unset. A backstop, not a tuning knob: one query sums one file (a municipality-year, 1–5 million
 /// lines: seconds on one executor), so an answer that takes half an hour is a cluster that will not answer (a
 /// job left waiting for an executor that died, docs/cluster.md).
-pub fn time_limit() -> std::time::Duration {
+fn time_limit() -> std::time::Duration {
     let secs = std::env::var("ITCOST_ENGINE_TIMEOUT")
         .ok()
         .and_then(|v| v.trim().parse::<u64>().ok())
@@ -172,9 +172,9 @@ async fn answer_by(
     deadline: tokio::time::Instant,
     limit: std::time::Duration,
 ) -> datafusion::error::Result<Vec<RecordBatch>> {
-    let task = std::sync::Arc::new(df.task_ctx());
+    let task = Arc::new(df.task_ctx());
     let plan = df.create_physical_plan().await?;
-    let run = datafusion::physical_plan::collect(std::sync::Arc::clone(&plan), task);
+    let run = datafusion::physical_plan::collect(Arc::clone(&plan), task);
     match tokio::time::timeout_at(deadline, run).await {
         Ok(done) => done,
         Err(_) => {
