@@ -394,6 +394,15 @@ fn below_reference(o: &mut String, c: &Ctx<'_>) {
     }
 }
 
+/// A reference's name on the chart: its label up to a parenthesis (" (som studien använde det: …)"), which the
+/// list under the chart gives in full; a label that cannot be shortened so stays whole.
+fn chart_name(label: &str) -> &str {
+    match label.find(" (") {
+        Some(i) if i > 0 => &label[..i],
+        _ => label,
+    }
+}
+
 /// The benchmark: the bar chart against the reference lines, the published view, the distribution and the named
 /// table (A1, A2, A6, A8, A9, A19).
 fn benchmark(o: &mut String, c: &Ctx<'_>) {
@@ -421,7 +430,7 @@ fn benchmark(o: &mut String, c: &Ctx<'_>) {
         .iter()
         .filter(|rf| rf.comparable)
         .map(|rf| RefLine {
-            label: format!("{} {}", pct(rf.share), rf.label_in(sv)),
+            label: format!("{} {}", pct(rf.share), chart_name(rf.label_in(sv))),
             value: rf.share,
         })
         .collect();
