@@ -394,11 +394,11 @@ fn below_reference(o: &mut String, c: &Ctx<'_>) {
     }
 }
 
-/// A reference's name on the chart: its label up to a parenthesis (" (som studien använde det: …)"), which the
-/// list under the chart gives in full; a label that cannot be shortened so stays whole.
+/// A reference's name on the chart: its label without a closing parenthetical (" (som studien använde det: …)"),
+/// which the list under the chart gives in full; a parenthesis inside the name ("Forskningsnivå (SCDI): …") stays.
 fn chart_name(label: &str) -> &str {
-    match label.find(" (") {
-        Some(i) if i > 0 => &label[..i],
+    match label.rfind(" (") {
+        Some(i) if i > 0 && label.ends_with(')') => &label[..i],
         _ => label,
     }
 }
