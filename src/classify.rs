@@ -988,4 +988,15 @@ impl KeepTexts for SuspectTexts {
         };
         decide(&self.rules, &self.scope_pools, &self.muni, &k).suspect
     }
+
+    fn text_atoms(&self) -> Option<Vec<usize>> {
+        Some(match &self.rules.suspect {
+            Some(s) => self.rules.text_keywords.atoms_of(s),
+            None => Vec::new(),
+        })
+    }
+
+    fn value_keeps(&self, value: &str) -> bool {
+        self.suspect_word_in(value)
+    }
 }

@@ -1,22 +1,26 @@
 //! The key table of a canonical Parquet ledger computed by Apache DataFusion, in this process or on an Apache
 //! Ballista cluster (the same logical plan: Ballista ships it to its executors).
 //!
-//! The plan, per ledger file (one `municipality=…/year=…/ledger.parquet` of a dataset):
-//! 1. **Keys.** Project the seven coded fields as written, the line text's keyword signature, the amount and the
-//!    line; group by the coded fields and the signature; `SUM(amount_ore)`, `COUNT(*)`, `MIN(line)`,
-//!    `MAX(ABS(amount_ore))`. The client trims the coded values of each key (Unicode white space, as the local
-//!    reader trims every value) and adds up keys that meet after trimming: trimming once per key, not per line.
+//! The plan, per ledger file (one `municipality=…/year=…/ledger.parquet` of a dataset), two queries:
+//! 1. **Profile.** The file's lines grouped by period (`COALESCE(period, YYYYMM of date)`), municipality, year
+//!    and, when some keys may keep their texts, account text and supplier as written: `COUNT(*)`, `MIN(line)`.
+//!    A few hundred groups: the months, the stamp (the first non-empty municipality and year, by line), and the
+//!    account texts and suppliers in which the rules' suspect keywords occur ([`KeepTexts::value_keeps`]).
+//! 2. **Keys.** Project the seven coded fields as written, the line text's keyword signature, the amount and the
+//!    line; group by the coded fields, the signature and, for the lines that could belong to a key that keeps a
+//!    sum per distinct text (a suspect keyword's bit in the signature, or an account text or supplier from 1:
+//!    [`KeepTexts::text_atoms`]), the text; `SUM(amount_ore)`, `COUNT(*)`, `MIN(line)`, `MAX(ABS(amount_ore))`.
+//!    The client decides with the same Rust code as the local engine which of those keys keep their texts
+//!    (unclassified IT suspects: the report lists their top texts) and adds up the texts of the others. It
+//!    trims the coded values of each key (Unicode white space, as the local reader trims every value) and adds up
+//!    keys that meet after trimming: trimming once per key, not per line.
 //!    The signature is computed by DataFusion's built-ins over `lower(text)`: `contains` for a keyword of more
 //!    than three characters, `regexp_like` for a short keyword (whole word) or a rule's regex
 //!    ([`crate::rules::keyword_regex::atom_tests`], equal to the Rust matcher), packed into 63 bits per `Int64`
 //!    word (`CASE WHEN … THEN 2^b`), behind one combined pattern that skips texts holding no keyword. So stock
 //!    executors run it: no user-defined function, no second copy of the rules.
-//! 2. **Texts of the suspect keys.** The client decides with the same Rust code as the local engine which keys
-//!    keep a sum per distinct text (unclassified IT suspects: the report lists their top texts); when any does,
-//!    a second query sums those keys' lines per distinct text, filtering on the account, the supplier and the
-//!    cost centre before the whole key (DataFusion evaluates the rest of an AND on the rows that passed).
-//! 3. **Months, stamp, vouchers.** Lines per period (`COALESCE(period, YYYYMM of date)`), the file's
-//!    municipality and year, and (when a municipality has several files) its distinct voucher numbers.
+//!
+//! (When a municipality has several files, a third query reads its distinct voucher numbers.)
 //!
 //! Money stays integer öre: each group's sum is trusted only when `COUNT × MAX|amount| < 2⁶³` (no `i64`
 //! overflow can have happened on the way); otherwise the run stops with an error naming the file and the key.
@@ -25,7 +29,7 @@
 
 use super::{Engine, EngineSums};
 use crate::error::{Error, Result};
-use crate::ingest::ledger::{KeyPlan, KeySums, CODED, KEY_FIELDS, TEXT_FIELDS};
+use crate::ingest::ledger::{KeepTexts, KeyPlan, KeySums, CODED, KEY_FIELDS, TEXT_FIELDS};
 use crate::ingest::ReadOptions;
 use crate::rules::keyword_regex::AtomTest;
 use datafusion::arrow::array::{Array, ArrayRef, AsArray};
@@ -33,9 +37,7 @@ use datafusion::arrow::compute::cast;
 use datafusion::arrow::datatypes::{DataType, Int64Type};
 use datafusion::arrow::record_batch::RecordBatch;
 use datafusion::execution::SessionStateBuilder;
-use datafusion::functions::expr_fn::{
-    btrim, coalesce, concat_ws, contains, date_part, lower, regexp_like,
-};
+use datafusion::functions::expr_fn::{btrim, coalesce, contains, date_part, lower, regexp_like};
 use datafusion::functions_aggregate::expr_fn::{count, max, min, sum};
 use datafusion::prelude::*;
 use futures::StreamExt;
@@ -432,10 +434,56 @@ impl FileSums {
             table.clone().select(first)
         };
         let rows = planned.map_err(|e| fail("planning", &e))?;
-        let group: Vec<Expr> = (0..CODED)
+        let mut group: Vec<Expr> = (0..CODED)
             .map(|i| col(format!("k{i}")))
             .chain((0..words).map(|j| col(format!("w{j}"))))
             .collect();
+        // The keys that may keep a sum per distinct text (unclassified IT suspects) are known only to the rules
+        // on the client, but a condition they all meet is known before: a suspect keyword in the line text's
+        // signature, the account text or the supplier. The file's distinct account texts and suppliers come
+        // first (with its lines per month), then the keys' query groups the lines meeting that condition by
+        // their text too, and the client adds up the texts of the keys that turn out not to keep them.
+        let keep = opts
+            .plan
+            .as_ref()
+            .and_then(|p: &KeyPlan| p.keep_texts.clone());
+        let line = if has("line") {
+            coalesce(vec![cast_expr(col("line"), DataType::Int64), lit(0i64)])
+        } else {
+            lit(0i64)
+        };
+        let columns = ProfileColumns {
+            period: period_expr(has("period"), has("date")),
+            line,
+            municipality: has("municipality").then(|| coalesce(vec![col("municipality"), lit("")])),
+            year: has("year").then(|| col("year")),
+            values: keep
+                .is_some()
+                .then(|| [raw(coded_names[1]), raw(coded_names[6])]),
+        };
+        let profile = Profile::of(&table, columns, engine)
+            .await
+            .map_err(|e| fail("reading the months, municipality and year of", &e))?;
+        trace.mark("months, municipality, year, account texts, suppliers");
+        let hold = keep
+            .as_ref()
+            .and_then(|kt| texts_condition(kt.as_ref(), &profile, words));
+        let with_text = hold.is_some();
+        let rows = match hold {
+            Some(cond) => {
+                let mut cols: Vec<Expr> = group.clone();
+                cols.extend([col("amount"), col("line")]);
+                cols.push(
+                    when(cond, col("text_t"))
+                        .end()
+                        .map_err(|e| fail("planning", &e))?
+                        .alias("t"),
+                );
+                group.push(col("t"));
+                rows.select(cols).map_err(|e| fail("planning", &e))?
+            }
+            None => rows,
+        };
         let aggs = vec![
             sum(col("amount")).alias("sum"),
             count(lit(1i64)).alias("n"),
@@ -444,14 +492,21 @@ impl FileSums {
             max(datafusion::functions::math::expr_fn::abs(col("amount"))).alias("max_abs"),
         ];
         let summed = rows
-            .clone()
-            .aggregate(group.clone(), aggs.clone())
+            .aggregate(group, aggs)
             .map_err(|e| fail("planning", &e))?;
         let batches = answer(summed, engine)
             .await
             .map_err(|e| fail("summing", &e))?;
-        trace.mark("keys");
-        let mut keys = key_rows(&batches, words, false, &shown)?;
+        trace.mark(&format!(
+            "keys ({} rows)",
+            batches.iter().map(|b| b.num_rows()).sum::<usize>()
+        ));
+        let keys = key_rows(
+            &batches,
+            words,
+            keep.as_deref().filter(|_| with_text),
+            &shown,
+        )?;
         let mut sum_ore = 0i64;
         for k in &keys {
             sum_ore = sum_ore
@@ -459,64 +514,7 @@ impl FileSums {
                 .ok_or_else(|| Error::input(format!("{shown}: the running sum overflows")))?;
             account_check(&shown, k)?;
         }
-
-        // The keys whose lines keep their texts, summed per distinct text.
-        let keep = opts
-            .plan
-            .as_ref()
-            .and_then(|p: &KeyPlan| p.keep_texts.clone());
-        // The plan is asked once per key, here (it remembers its answers per coded value); the answer travels with
-        // the key into the run's table.
-        for k in &mut keys {
-            let keeps = keep
-                .as_ref()
-                .is_some_and(|kt| kt.keeps_texts(&k.coded(), &k.sig));
-            k.keeps = keeps;
-        }
-        trace.mark("client: key rows and plan");
-        if keys.iter().any(|k| k.keeps) {
-            let kept: Vec<&KeyRow> = keys.iter().filter(|k| k.keeps).collect();
-            // Cheap filters on single coded values first (the account, the supplier, the cost centre): DataFusion
-            // evaluates the next condition of an AND only on the rows the previous ones let through, so the key
-            // as one string is built for few lines.
-            let one_of = |i: usize| -> Expr {
-                let values: std::collections::BTreeSet<&str> =
-                    kept.iter().map(|k| k.raw[i].as_str()).collect();
-                col(format!("k{i}")).in_list(values.into_iter().map(lit).collect(), false)
-            };
-            let id = concat_ws(
-                lit("\u{1f}"),
-                group
-                    .iter()
-                    .map(|g| cast_expr(g.clone(), DataType::Utf8))
-                    .collect(),
-            );
-            let list: std::collections::BTreeSet<String> = kept
-                .iter()
-                .map(|k| key_string(&k.raw, &words_of(&k.sig, words)))
-                .collect();
-            let list: Vec<Expr> = list.iter().map(|s| lit(s.as_str())).collect();
-            let mut by_text = group.clone();
-            by_text.push(col("text_t"));
-            let per_text = rows
-                .clone()
-                .filter(
-                    one_of(0)
-                        .and(one_of(6))
-                        .and(one_of(2))
-                        .and(id.in_list(list, false)),
-                )
-                .map_err(|e| fail("planning", &e))?
-                .aggregate(by_text, aggs)
-                .map_err(|e| fail("planning", &e))?;
-            let batches = answer(per_text, engine)
-                .await
-                .map_err(|e| fail("summing the suspect keys' texts of", &e))?;
-            let per_text = key_rows(&batches, words, true, &shown)?;
-            keys.retain(|k| !k.keeps);
-            keys.extend(per_text);
-        }
-        trace.mark("suspect keys' texts");
+        trace.mark(&format!("client: {} key rows", keys.len()));
         // In the order of first lines (then values): the order the local reader's table has.
         // Sorted as indices (a key row is ~250 bytes, which a sort would move many times); `add_to` follows them.
         let mut order: Vec<usize> = (0..keys.len()).collect();
@@ -528,12 +526,6 @@ impl FileSums {
         });
 
         trace.mark("client: sort");
-        let periods = periods(&rows_of(&table, has("period"), has("date"))?, engine)
-            .await
-            .map_err(|e| fail("counting the months of", &e))?;
-        let stamp = stamp(&table, has("municipality"), has("year"), engine)
-            .await
-            .map_err(|e| fail("reading the municipality and year of", &e))?;
         let vouchers = if opts.vouchers && has("voucher") {
             let v = trimmed("voucher").alias("v");
             let distinct = table
@@ -549,14 +541,14 @@ impl FileSums {
         } else {
             Vec::new()
         };
-        trace.mark("months, stamp, vouchers");
+        trace.mark("vouchers");
         Ok(FileSums {
             keys,
             order,
-            periods,
+            periods: profile.periods,
             vouchers,
             sum_ore,
-            stamp,
+            stamp: profile.stamp,
         })
     }
 
@@ -586,84 +578,176 @@ impl FileSums {
     }
 }
 
-/// The line table with its period (`COALESCE(period, YYYYMM of date)`), for counting lines per month.
-fn rows_of(table: &DataFrame, has_period: bool, has_date: bool) -> Result<DataFrame> {
+/// The period of a line: `COALESCE(period, YYYYMM of date)`.
+fn period_expr(has_period: bool, has_date: bool) -> Expr {
     let from_date = if has_date {
         cast_expr(date_part(lit("year"), col("date")), DataType::Int64) * lit(100i64)
             + cast_expr(date_part(lit("month"), col("date")), DataType::Int64)
     } else {
         lit(datafusion::scalar::ScalarValue::Int64(None))
     };
-    let p = if has_period {
+    if has_period {
         coalesce(vec![cast_expr(col("period"), DataType::Int64), from_date])
     } else {
         from_date
-    };
-    table
-        .clone()
-        .select(vec![p.alias("p")])
-        .map_err(|e| Error::internal(format!("planning the months: {e}")))
-}
-
-/// Lines per period.
-async fn periods(rows: &DataFrame, engine: &Engine) -> datafusion::error::Result<Vec<(i32, u64)>> {
-    let per_month = rows
-        .clone()
-        .filter(col("p").is_not_null())?
-        .aggregate(vec![col("p")], vec![count(lit(1i64)).alias("n")])?;
-    let b = answer(per_month, engine).await?;
-    let mut out = Vec::new();
-    for batch in &b {
-        let p = int64(batch.column(0))?;
-        let n = int64(batch.column(1))?;
-        for r in 0..batch.num_rows() {
-            out.push((p.value(r) as i32, n.value(r).max(0) as u64));
-        }
     }
-    out.sort_unstable();
-    Ok(out)
 }
 
-/// The file's municipality (first non-empty) and year (first non-null).
-async fn stamp(
-    table: &DataFrame,
-    has_muni: bool,
-    has_year: bool,
-    engine: &Engine,
-) -> datafusion::error::Result<(Option<String>, Option<i32>)> {
-    let mut muni = None;
-    if has_muni {
-        let m = btrim(vec![col("municipality"), lit(WHITE_SPACE)]).alias("m");
-        let first = table
-            .clone()
-            .select(vec![m])?
-            .filter(col("m").is_not_null().and(col("m").not_eq(lit(""))))?
-            .limit(0, Some(1))?;
-        let b = answer(first, engine).await?;
+/// What one query over a file's low-cardinality columns tells: its lines per month, its municipality and year
+/// (the first non-empty, by line), and, when keys may keep their texts, its distinct account texts and
+/// suppliers as written.
+struct Profile {
+    periods: Vec<(i32, u64)>,
+    stamp: (Option<String>, Option<i32>),
+    account_texts: Vec<String>,
+    suppliers: Vec<String>,
+}
+
+/// The columns of a file that [`Profile::of`] groups by: an expression each, `None` where the file lacks it.
+struct ProfileColumns {
+    period: Expr,
+    line: Expr,
+    municipality: Option<Expr>,
+    year: Option<Expr>,
+    /// The account text and the supplier as the keys' query groups them (`k1`, `k6`), when keys may keep
+    /// their texts.
+    values: Option<[Expr; 2]>,
+}
+
+impl Profile {
+    /// Groups the file's lines by the [`ProfileColumns`] (a few hundred groups: none of them is per line).
+    async fn of(
+        table: &DataFrame,
+        columns: ProfileColumns,
+        engine: &Engine,
+    ) -> datafusion::error::Result<Profile> {
+        let mut group = vec![columns.period.alias("p")];
+        if let Some(m) = columns.municipality {
+            group.push(m.alias("m"));
+        }
+        if let Some(y) = columns.year {
+            group.push(cast_expr(y, DataType::Int64).alias("y"));
+        }
+        let with_values = columns.values.is_some();
+        if let Some([account_text, supplier]) = columns.values {
+            group.extend([account_text.alias("v1"), supplier.alias("v6")]);
+        }
+        let aggs = vec![
+            count(lit(1i64)).alias("n"),
+            min(columns.line).alias("first"),
+        ];
+        let per_group = table.clone().aggregate(group, aggs)?;
+        let b = answer(per_group, engine).await?;
+        let mut per_month: std::collections::BTreeMap<i32, u64> = Default::default();
+        let mut muni: Option<(i64, String)> = None;
+        let mut year: Option<(i64, i32)> = None;
+        let mut account_texts = std::collections::BTreeSet::new();
+        let mut suppliers = std::collections::BTreeSet::new();
         for batch in &b {
-            let c = cast(batch.column(0), &DataType::Utf8)?;
-            let s = c.as_string::<i32>();
-            if muni.is_none() && !s.is_empty() && s.is_valid(0) {
-                muni = Some(s.value(0).to_string());
+            let named = |c: &str| {
+                batch
+                    .schema()
+                    .index_of(c)
+                    .ok()
+                    .map(|i| batch.column(i).clone())
+            };
+            let (Some(p), Some(n), Some(first)) = (named("p"), named("n"), named("first")) else {
+                continue;
+            };
+            let (p, n, first) = (int64(&p)?, int64(&n)?, int64(&first)?);
+            let utf8 = |c: &str| -> datafusion::error::Result<Option<ArrayRef>> {
+                named(c)
+                    .map(|a| cast(&a, &DataType::Utf8))
+                    .transpose()
+                    .map_err(Into::into)
+            };
+            let (m, v1, v6) = (utf8("m")?, utf8("v1")?, utf8("v6")?);
+            let y = named("y").map(|a| int64(&a)).transpose()?;
+            for r in 0..batch.num_rows() {
+                if p.is_valid(r) {
+                    *per_month.entry(p.value(r) as i32).or_default() += n.value(r).max(0) as u64;
+                }
+                let at = if first.is_valid(r) {
+                    first.value(r)
+                } else {
+                    i64::MAX
+                };
+                if let Some(m) = &m {
+                    let v = m.as_string::<i32>();
+                    let v = if v.is_valid(r) { v.value(r).trim() } else { "" };
+                    if !v.is_empty()
+                        && muni
+                            .as_ref()
+                            .is_none_or(|(a, s)| (at, v) < (*a, s.as_str()))
+                    {
+                        muni = Some((at, v.to_string()));
+                    }
+                }
+                if let Some(y) = &y {
+                    let v = y
+                        .is_valid(r)
+                        .then(|| i32::try_from(y.value(r)).ok())
+                        .flatten();
+                    if let Some(v) = v {
+                        if year.is_none_or(|(a, w)| (at, v) < (a, w)) {
+                            year = Some((at, v));
+                        }
+                    }
+                }
+                if with_values {
+                    for (col, set) in [(&v1, &mut account_texts), (&v6, &mut suppliers)] {
+                        if let Some(c) = col {
+                            let c = c.as_string::<i32>();
+                            set.insert(if c.is_valid(r) { c.value(r) } else { "" }.to_string());
+                        }
+                    }
+                }
+            }
+        }
+        Ok(Profile {
+            periods: per_month.into_iter().collect(),
+            stamp: (muni.map(|(_, m)| m), year.map(|(_, y)| y)),
+            account_texts: account_texts.into_iter().collect(),
+            suppliers: suppliers.into_iter().collect(),
+        })
+    }
+}
+
+/// The condition under which the keys' query also groups a line by its text: a bit of the suspect keywords in
+/// its signature, or an account text or supplier that [`KeepTexts::value_keeps`]. Every key that keeps its
+/// texts meets it ([`KeepTexts::text_atoms`]); `None` when no line can.
+fn texts_condition(keep: &dyn KeepTexts, profile: &Profile, words: usize) -> Option<Expr> {
+    let mut any: Vec<Expr> = Vec::new();
+    match keep.text_atoms() {
+        None => any.push(lit(true)),
+        Some(atoms) => {
+            let mut masks = vec![0i64; words];
+            for a in atoms {
+                if let Some(m) = masks.get_mut(a / BITS) {
+                    *m |= 1i64 << (a % BITS);
+                }
+            }
+            for (j, m) in masks.into_iter().enumerate().filter(|(_, m)| *m != 0) {
+                let bits = Expr::BinaryExpr(datafusion::logical_expr::BinaryExpr::new(
+                    Box::new(col(format!("w{j}"))),
+                    datafusion::logical_expr::Operator::BitwiseAnd,
+                    Box::new(lit(m)),
+                ));
+                any.push(bits.not_eq(lit(0i64)));
             }
         }
     }
-    let mut year = None;
-    if has_year {
-        let first = table
-            .clone()
-            .select(vec![cast_expr(col("year"), DataType::Int64).alias("y")])?
-            .filter(col("y").is_not_null())?
-            .limit(0, Some(1))?;
-        let b = answer(first, engine).await?;
-        for batch in &b {
-            let y = int64(batch.column(0))?;
-            if batch.num_rows() > 0 {
-                year = i32::try_from(y.value(0)).ok();
-            }
+    for (k, values) in [(1, &profile.account_texts), (6, &profile.suppliers)] {
+        let hits: Vec<Expr> = values
+            .iter()
+            .filter(|v| keep.value_keeps(v.trim()))
+            .map(|v| lit(v.as_str()))
+            .collect();
+        if !hits.is_empty() {
+            any.push(col(format!("k{k}")).in_list(hits, false));
         }
     }
-    Ok((muni, year))
+    any.into_iter().reduce(Expr::or)
 }
 
 /// `CAST(e AS t)`.
@@ -732,6 +816,7 @@ fn sig_of_words(words: &[i64]) -> Vec<u8> {
 }
 
 /// The words of signature bytes (inverse of [`sig_of_words`]).
+#[cfg(test)]
 fn words_of(sig: &[u8], words: usize) -> Vec<i64> {
     let mut out = vec![0i64; words];
     for i in 0..sig.len() * 8 {
@@ -740,13 +825,6 @@ fn words_of(sig: &[u8], words: usize) -> Vec<i64> {
         }
     }
     out
-}
-
-/// A key as one string, as the engine's `concat_ws(U+001F, k0 … k6, w0 …)` writes it.
-fn key_string(coded: &[String; CODED], words: &[i64]) -> String {
-    let mut parts: Vec<String> = coded.to_vec();
-    parts.extend(words.iter().map(|w| w.to_string()));
-    parts.join("\u{1f}")
 }
 
 /// An Int64 view of a column (cast when the engine chose another integer type).
@@ -788,35 +866,47 @@ fn text_at(c: &ArrayRef, r: usize) -> &str {
     }
 }
 
-/// The key rows of an aggregate's answer (columns: k0…k6, w0…, [text_t], sum, n, n_amount, first_line,
-/// max_abs), with the overflow guard and the missing-amount check. The strings are read in place from the
-/// engine's arrays and copied once, into the key row.
+/// The key rows of the keys' query (columns: k0…k6, w0…, [t], sum, n, n_amount, first_line, max_abs), with
+/// the overflow guard and the missing-amount check. The strings are read in place from the engine's arrays and
+/// copied once, into the key row.
+///
+/// With `keep`, the query grouped some lines by their text too (`t`, [`texts_condition`]); each key is decided
+/// once (`KeepTexts::keeps_texts`, the answer carried in the row): a key that keeps its texts keeps one row per
+/// text, the rows of any other key are added into one row without text.
 fn key_rows(
     batches: &[RecordBatch],
     words: usize,
-    with_text: bool,
+    keep: Option<&dyn KeepTexts>,
     shown: &str,
 ) -> Result<Vec<KeyRow>> {
     let bad = |e: datafusion::arrow::error::ArrowError| {
         Error::internal(format!("{shown}: the engine's answer: {e}"))
     };
-    let mut out = Vec::with_capacity(batches.iter().map(|b| b.num_rows()).sum());
-    for b in batches {
+    let mut out: Vec<KeyRow> = Vec::with_capacity(batches.iter().map(|b| b.num_rows()).sum());
+    let columns: Vec<(Vec<ArrayRef>, Option<ArrayRef>)> = batches
+        .iter()
+        .map(|b| {
+            let coded = (0..CODED)
+                .map(|i| text_column(b, i))
+                .collect::<Result<_>>()?;
+            let text = match keep {
+                Some(_) => Some(text_column(b, CODED + words)?),
+                None => None,
+            };
+            Ok((coded, text))
+        })
+        .collect::<Result<_>>()?;
+    // Per key (coded values as the engine gave them, signature): whether it keeps its texts, and the row the
+    // texts of a key that does not were added into.
+    type Fate = (bool, Option<usize>);
+    let mut fates: polars::prelude::PlHashMap<([&str; CODED], Vec<u8>), Fate> = Default::default();
+    for (b, (coded, texts)) in batches.iter().zip(&columns) {
         let n_rows = b.num_rows();
-        let coded: Vec<ArrayRef> = (0..CODED)
-            .map(|i| text_column(b, i))
-            .collect::<Result<_>>()?;
         let ws: Vec<_> = (0..words)
             .map(|j| int64(b.column(CODED + j)))
             .collect::<std::result::Result<_, _>>()
             .map_err(|e| Error::internal(format!("{shown}: the engine's answer: {e}")))?;
-        let mut at = CODED + words;
-        let texts = if with_text {
-            at += 1;
-            Some(text_column(b, at - 1)?)
-        } else {
-            None
-        };
+        let at = CODED + words + usize::from(texts.is_some());
         let col_i64 = |i: usize| -> Result<datafusion::arrow::array::Int64Array> {
             let c = cast(b.column(i), &DataType::Int64).map_err(bad)?;
             Ok(c.as_primitive::<Int64Type>().clone())
@@ -851,18 +941,47 @@ fn key_rows(
             for (v, w) in wv.iter_mut().zip(&ws) {
                 *v = w.value(r);
             }
-            out.push(KeyRow {
-                raw: std::array::from_fn(|i| text_at(&coded[i], r).to_string()),
-                sig: sig_of_words(&wv),
-                text: texts
-                    .as_ref()
-                    .map(|t| text_at(t, r).to_string())
-                    .unwrap_or_default(),
-                sum: sums.value(r),
+            let raw: [&str; CODED] = std::array::from_fn(|i| text_at(&coded[i], r));
+            let sig = sig_of_words(&wv);
+            let (sum, first_line) = (sums.value(r), u32::try_from(firsts.value(r)).unwrap_or(0));
+            let row = |keeps: bool, text: &str| KeyRow {
+                raw: raw.map(str::to_string),
+                sig: sig.clone(),
+                text: text.to_string(),
+                sum,
                 lines: n,
-                first_line: u32::try_from(firsts.value(r)).unwrap_or(0),
-                keeps: with_text,
+                first_line,
+                keeps,
+            };
+            // A row without text is a whole key that meets no condition for keeping its texts: it keeps none.
+            let (Some(kt), Some(t)) = (keep, texts.as_ref().filter(|t| t.is_valid(r))) else {
+                out.push(row(false, ""));
+                continue;
+            };
+            let fate = fates.entry((raw, sig.clone())).or_insert_with(|| {
+                let coded: [&str; CODED] = raw.map(str::trim);
+                (kt.keeps_texts(&coded, &sig), None)
             });
+            match *fate {
+                (true, _) => out.push(row(true, text_at(t, r))),
+                (false, Some(i)) => {
+                    let o = &mut out[i];
+                    o.sum = o.sum.checked_add(sum).ok_or_else(|| {
+                        Error::input(format!(
+                            "{shown}: the lines of account {} cost centre {} overflow a 64-bit sum of öre; \
+                             split the ledger",
+                            raw[0].trim(),
+                            raw[2].trim()
+                        ))
+                    })?;
+                    o.lines += n;
+                    o.first_line = o.first_line.min(first_line);
+                }
+                (false, None) => {
+                    fate.1 = Some(out.len());
+                    out.push(row(false, ""));
+                }
+            }
         }
     }
     Ok(out)

@@ -169,6 +169,20 @@ pub trait KeepTexts: Send + Sync {
     /// True when the lines with these coded values (in [`KEY_FIELDS`] order, the first [`CODED`]) and this line
     /// text signature must keep a sum per distinct text.
     fn keeps_texts(&self, coded: &[&str; CODED], sig: &[u8]) -> bool;
+
+    /// The signature bits (atoms) that can make a key keep its texts; `None` when any signature can (the
+    /// default). With [`KeepTexts::value_keeps`] this is a condition an engine can test on every line before it
+    /// knows the keys: [`KeepTexts::keeps_texts`] is false for a key whose signature has none of these bits and
+    /// whose account text and supplier are not `value_keeps`.
+    fn text_atoms(&self) -> Option<Vec<usize>> {
+        None
+    }
+
+    /// Whether a coded value (an account text or a supplier, trimmed) can make a key keep its texts whatever its
+    /// signature; true (the default) when this cannot be said.
+    fn value_keeps(&self, _value: &str) -> bool {
+        true
+    }
 }
 
 /// What a summed reader needs from the rules, set before reading: the free-text automaton (the line text is

@@ -250,6 +250,25 @@ impl TextKeywords {
     }
 }
 
+impl TextKeywords {
+    /// The signature bits (atoms) whose presence `m` looks at: [`TextKeywords::matches`] is false for every
+    /// signature that has none of them.
+    pub fn atoms_of(&self, m: &TextMatch) -> Vec<usize> {
+        match m {
+            TextMatch::Keywords(ws) => ws
+                .iter()
+                .filter_map(|w| self.word_ids.get(w).map(|&i| i as usize))
+                .collect(),
+            TextMatch::Regex(_, src) => self
+                .regex_ids
+                .get(src)
+                .map(|&i| vec![self.words.len() + i as usize])
+                .unwrap_or_default(),
+            TextMatch::Any(ms) => ms.iter().flat_map(|m| self.atoms_of(m)).collect(),
+        }
+    }
+}
+
 /// A free-text field as classification sees it: its signature and the automaton that made it.
 #[derive(Debug, Clone, Copy)]
 pub struct FreeText<'a> {

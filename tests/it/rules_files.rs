@@ -318,3 +318,72 @@ fn decide_keys_equals_deciding_each_key_on_its_own() {
         .iter()
         .any(|k| k.decision.rule_id == "config.staff_it"));
 }
+
+/// The DataFusion engine groups a line by its text when the line meets a condition it can test before any key
+/// is decided (`KeepTexts::text_atoms`, `KeepTexts::value_keeps`: a suspect keyword's bit in the text's
+/// signature, or a suspect word in the account text or the supplier). Every key that keeps its texts must meet
+/// it, or its top texts would be lost: checked over every single-keyword signature of the default rules, with
+/// account texts and suppliers that hold suspect words and some that do not.
+#[test]
+fn every_key_that_keeps_its_texts_meets_the_engines_condition() {
+    use itcost::classify::SuspectTexts;
+    use itcost::ingest::ledger::KeepTexts;
+    let rules = std::sync::Arc::new(RuleSet::load(None).unwrap());
+    let units = MunicipalityKeys {
+        central_it: vec![itcost::rules::pattern::CodePattern::parse("1510").unwrap()],
+        ..MunicipalityKeys::default()
+    };
+    let keep = SuspectTexts::new(rules.clone(), &narrow_scope(), units);
+    let atoms = keep.text_atoms().expect("the suspect keywords' bits");
+    assert!(!atoms.is_empty());
+    let atoms_n = rules.text_keywords.len();
+    let mut sigs: Vec<Vec<u8>> = vec![Vec::new()];
+    for i in 0..atoms_n {
+        let mut sig = vec![0u8; i / 8 + 1];
+        sig[i / 8] |= 1 << (i % 8);
+        sigs.push(sig);
+    }
+    let accounts = [
+        ("6411", "Förbrukningsinventarier"),
+        ("6412", "Datorer"),
+        ("6550", "Konsulttjänster"),
+        ("7411", "Licenser programvara"),
+        ("4610", "Livsmedel"),
+        ("6812", "Mobiltelefoni"),
+    ];
+    let suppliers = [
+        "",
+        "Bageriet AB",
+        "Atea Sverige AB",
+        "Telia Company AB",
+        "Martin & Servera AB",
+    ];
+    let (mut kept, mut by_text_only, mut by_value_only) = (0, 0, 0);
+    for (account, account_text) in accounts {
+        for supplier in suppliers {
+            for cc in ["", "1510", "2000"] {
+                for sig in &sigs {
+                    let coded = [account, account_text, cc, "", "", "", supplier];
+                    if !keep.keeps_texts(&coded, sig) {
+                        continue;
+                    }
+                    kept += 1;
+                    let in_sig = atoms
+                        .iter()
+                        .any(|&a| itcost::rules::keywords::has_bit(sig, a));
+                    let in_values = keep.value_keeps(account_text) || keep.value_keeps(supplier);
+                    assert!(
+                        in_sig || in_values,
+                        "{coded:?} with signature {sig:?} keeps its texts but meets no condition"
+                    );
+                    by_text_only += usize::from(in_sig && !in_values);
+                    by_value_only += usize::from(!in_sig && in_values);
+                }
+            }
+        }
+    }
+    assert!(
+        kept > 0 && by_text_only > 0 && by_value_only > 0,
+        "{kept} {by_text_only} {by_value_only}"
+    );
+}
