@@ -248,9 +248,7 @@ impl TextKeywords {
             TextMatch::Any(ms) => ms.iter().any(|m| self.matches(m, sig)),
         }
     }
-}
 
-impl TextKeywords {
     /// The signature bits (atoms) whose presence `m` looks at: [`TextKeywords::matches`] is false for every
     /// signature that has none of them.
     pub fn atoms_of(&self, m: &TextMatch) -> Vec<usize> {
