@@ -1,7 +1,7 @@
 //! Stage 4: sums per municipality and year — totals, denominators, central IT and outside IT per pool, internal
 //! eliminations, exclusions, IT suspects — and the conservation check.
 
-use crate::classify::{Classified, ClassifiedKey, Scope, SuspectSum};
+use crate::classify::{Classified, ClassifiedKey, Scope, Shared, SuspectSum};
 use crate::config::Denominator;
 use crate::error::{Error, Result};
 use crate::ingest::IngestReport;
@@ -400,7 +400,11 @@ fn unit_result(
         *by_scope.entry(scope).or_default() += amount;
         let is_cost = matches!(d.kind, Some(AccountKind::Cost | AccountKind::Depreciation));
         let is_revenue = d.kind == Some(AccountKind::Revenue);
-        let fired = r.rules_fired.entry(d.rule_id.clone()).or_insert((Kr(0), 0));
+        // Looked up before inserting: an owned id is made once per rule, not once per key.
+        let fired = match r.rules_fired.get_mut(&*d.rule_id) {
+            Some(f) => f,
+            None => r.rules_fired.entry(d.rule_id.to_string()).or_default(),
+        };
         fired.0 += amount;
         fired.1 += lines;
         let digitalisation = !input.digitalisation.is_empty()
@@ -424,7 +428,12 @@ fn unit_result(
             }
             Scope::Excluded => {
                 r.excluded += amount;
-                *r.excluded_by.entry(d.rule_id.clone()).or_default() += amount;
+                match r.excluded_by.get_mut(&*d.rule_id) {
+                    Some(e) => *e += amount,
+                    None => {
+                        r.excluded_by.insert(d.rule_id.to_string(), Kr(amount));
+                    }
+                }
             }
             Scope::Internal => {
                 r.internal.lines += lines;
@@ -610,12 +619,14 @@ pub fn label_benchmarked(
 /// How many rows each top list keeps.
 pub const TOP_N: usize = 5;
 
-/// Sum and lines per (key, label) of a top list.
-type TopSums = BTreeMap<(String, String), (i64, u64)>;
+/// Sum and lines per (key, label) of a top list (hashed: a unit's suspect texts can be tens of thousands; the
+/// top list sorts them, ties by key and label).
+type TopSums = std::collections::HashMap<(Shared, Shared), (i64, u64)>;
 
 /// Sums the suspect lines per unit and fills the top accounts, suppliers and texts.
 fn suspects_top(suspects: &[SuspectSum], results: &mut [MunicipalityResult]) {
     let mut by: Vec<[TopSums; 3]> = vec![Default::default(); results.len()];
+    let none = Shared::from("");
     for s in suspects {
         let (Some(r), Some(by)) = (results.get_mut(s.unit), by.get_mut(s.unit)) else {
             continue;
@@ -625,8 +636,8 @@ fn suspects_top(suspects: &[SuspectSum], results: &mut [MunicipalityResult]) {
         d.lines += s.lines;
         let keys = [
             (s.account.clone(), s.account_text.clone()),
-            (s.supplier.clone(), String::new()),
-            (s.text.clone(), String::new()),
+            (s.supplier.clone(), none.clone()),
+            (s.text.clone(), none.clone()),
         ];
         for (map, k) in by.iter_mut().zip(keys) {
             if k.0.is_empty() {
@@ -638,18 +649,19 @@ fn suspects_top(suspects: &[SuspectSum], results: &mut [MunicipalityResult]) {
         }
     }
     let top = |map: &TopSums| -> Vec<TopItem> {
-        let mut v: Vec<TopItem> = map
-            .iter()
+        let mut v: Vec<_> = map.iter().collect();
+        v.sort_unstable_by(|(ka, a): &(&(Shared, Shared), &(i64, u64)), (kb, b)| {
+            b.0.cmp(&a.0).then_with(|| ka.cmp(kb))
+        });
+        v.into_iter()
+            .take(TOP_N)
             .map(|((key, label), (a, n))| TopItem {
-                key: key.clone(),
-                label: label.clone(),
+                key: key.to_string(),
+                label: label.to_string(),
                 amount: Kr(*a),
                 lines: *n,
             })
-            .collect();
-        v.sort_by(|a, b| b.amount.cmp(&a.amount).then_with(|| a.key.cmp(&b.key)));
-        v.truncate(TOP_N);
-        v
+            .collect()
     };
     for (r, by) in results.iter_mut().zip(&by) {
         let d = &mut r.unclassified_it_suspect_detail;

@@ -490,7 +490,7 @@ fn check_central_it(
     let mut codes: Vec<BTreeSet<&str>> = vec![BTreeSet::new(); classified.units.len()];
     for k in &classified.keys {
         if let Some(c) = codes.get_mut(k.unit) {
-            c.insert(k.cost_centre.as_str());
+            c.insert(&*k.cost_centre);
         }
     }
     let mut problems = Vec::new();

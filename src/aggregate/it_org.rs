@@ -113,6 +113,7 @@ pub fn aggregate_orgs(
         units: orgs.iter().map(|o| o.id.clone()).collect(),
         keys,
         key_columns: classified.key_columns.clone(),
+        rows: Vec::new(),
     };
     let org_suspects: Vec<SuspectSum> = suspects
         .iter()

@@ -56,7 +56,7 @@ pub fn text(e: &Explained<'_>) -> String {
             .map(|k| k.key())
             .unwrap_or("none: the account is in no [accounts] class")
     );
-    let rule = rules.rules.iter().find(|r| r.id == d.rule_id);
+    let rule = rules.rules.iter().find(|r| *r.id == *d.rule_id);
     match rule {
         Some(r) => outln!(
             o,
@@ -87,7 +87,7 @@ pub fn text(e: &Explained<'_>) -> String {
     }
     let others: Vec<String> = rules
         .matching(&key)
-        .filter(|r| r.id != d.rule_id)
+        .filter(|r| *r.id != *d.rule_id)
         .map(|r| format!("'{}' (line {}, {})", r.id, r.line, r.source))
         .collect();
     if d.rule_id.starts_with("accounts.")

@@ -186,15 +186,15 @@ pub async fn page(
             .take(PAGE)
             .map(|k| {
                 vec![
-                    k.account.clone(),
-                    k.account_text.clone(),
-                    k.cost_centre.clone(),
-                    k.department.clone(),
-                    k.supplier.clone(),
-                    k.counterpart.clone(),
+                    k.account.to_string(),
+                    k.account_text.to_string(),
+                    k.cost_centre.to_string(),
+                    k.department.to_string(),
+                    k.supplier.to_string(),
+                    k.counterpart.to_string(),
                     k.decision.scope.key().to_string(),
                     k.decision.pool.map(|p| lang.pool(p.name())).unwrap_or_default(),
-                    k.decision.rule_id.clone(),
+                    k.decision.rule_id.to_string(),
                     crate::money::format_kr(k.amount),
                     k.lines.to_string(),
                 ]
