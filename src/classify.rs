@@ -401,13 +401,21 @@ where
     out
 }
 
-/// A key column of the ledger frame interned; a column the run does not key on is empty on every row.
+/// A key column of the ledger frame interned. A column the run does not key on is empty on every row: it has
+/// no ids ([`Interned::id`] is then 0), so a line-by-line ledger's columns cost no memory here.
 fn intern_column(frame: &DataFrame, keys: &[&str], name: &str) -> Result<Interned<str>> {
     let n = frame.height();
     if !keys.contains(&name) {
-        return Ok(intern(std::iter::repeat_n(None, n), "", n));
+        return Ok(intern(std::iter::empty(), "", 0));
     }
     Ok(intern(frame.column(name)?.str()?.iter(), "", n))
+}
+
+impl<T: ?Sized> Interned<T> {
+    /// The id of row `r`'s value (0, the empty value, for a column interned without rows).
+    fn id(&self, r: usize) -> u32 {
+        self.ids.get(r).copied().unwrap_or(0)
+    }
 }
 
 /// The ledger's distinct keys with the sum and line count of their rows, in the order of their first rows.
@@ -424,7 +432,7 @@ fn key_table(
     let n = frame.height();
     let sigs = || -> Result<Interned<[u8]>> {
         if !keys.contains(&TEXT_SIG) {
-            return Ok(intern(std::iter::repeat_n(None, n), &[][..], n));
+            return Ok(intern(std::iter::empty(), &[][..], 0));
         }
         Ok(intern(frame.column(TEXT_SIG)?.binary()?.iter(), &[][..], n))
     };
@@ -458,8 +466,8 @@ fn key_table(
     let mut rows: Vec<u32> = Vec::with_capacity(n);
     for (r, (a, l)) in amount.i64()?.iter().zip(lines.i64()?.iter()).enumerate() {
         let id: [u32; 8] = std::array::from_fn(|s| match s {
-            7 => sig.ids[r],
-            _ => texts[s].ids[r],
+            7 => sig.id(r),
+            _ => texts[s].id(r),
         });
         let (a, l) = (a.unwrap_or(0), l.unwrap_or(0) as u64);
         let i = *at.entry(id).or_insert_with(|| {
